@@ -92,11 +92,17 @@ export function buildRecordSchemas(model: ModelSpec): RecordSchemas {
         ts: tsSchema.nullish(),
         version: z.string({ error: 'must be a string' }).max(128, { error: 'must be at most 128 characters' }).nullish(),
         features,
-        prediction: predictionSchema(model.task),
+        // A failed request (status other than "ok") may have no prediction; a successful one must.
+        prediction: predictionSchema(model.task).nullish(),
         latency_ms: z.number({ error: 'must be a number of milliseconds from 0 to 3600000' }).min(0, { error: 'must be a number of milliseconds from 0 to 3600000' }).max(3_600_000, { error: 'must be a number of milliseconds from 0 to 3600000' }).nullish(),
         status: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, { error: 'must be "ok" or a short lower-case word such as "error" or "timeout"' }).nullish(),
       })
-      .strict(),
+      .strict()
+      .superRefine((r, ctx) => {
+        if ((r.status ?? 'ok') === 'ok' && (r.prediction === null || r.prediction === undefined)) {
+          ctx.addIssue({ code: 'custom', path: ['prediction'], message: 'is required when status is "ok" (only a failed prediction may omit it)' })
+        }
+      }),
     label: z.object({ id: idSchema, label: labelSchema(model.task), ts: tsSchema.nullish() }).strict(),
   }
 }

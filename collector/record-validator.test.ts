@@ -68,6 +68,7 @@ const rejections: RejectionCase[] = [
   { name: 'a missing required feature', validator: binary, kind: 'prediction', record: { id: 'p', features: { note: 'x' }, prediction: 0.5 }, field: 'features.height_cm', rule: 'required', expects: 'is required', shows: '' },
   { name: 'a missing id', validator: binary, kind: 'prediction', record: { features: { height_cm: 100, note: 'x' }, prediction: 0.5 }, field: 'id', rule: 'required', expects: 'is required', shows: '' },
   { name: 'missing features', validator: binary, kind: 'prediction', record: { id: 'p', prediction: 0.5 }, field: 'features', rule: 'required', expects: 'is required', shows: '' },
+  { name: 'a null prediction with status ok', validator: binary, kind: 'prediction', record: booking({ prediction: null }), field: 'prediction', rule: 'required', expects: 'is required when status is "ok"', shows: '' },
   { name: 'a missing prediction', validator: regression, kind: 'prediction', record: { id: 'p', features: { temp_c: 1, weekend: true } }, field: 'prediction', rule: 'required', expects: 'is required', shows: '' },
   { name: 'a missing label', validator: binary, kind: 'label', record: { id: 'p' }, field: 'label', rule: 'required', expects: 'is required', shows: '' },
   { name: 'a label without id', validator: multiclass, kind: 'label', record: { label: 'greeting' }, field: 'id', rule: 'required', expects: 'is required', shows: '' },
@@ -182,6 +183,12 @@ describe('createRecordValidator', () => {
   describe('accepts valid predictions and turns them into rows', () => {
     const base = { version: '', receivedAtMs: NOW_MS, latencyMs: null, status: 'ok' }
     const cases: Array<{ name: string; validator: RecordValidator; record: Record<string, unknown>; row: Record<string, unknown> }> = [
+      {
+        name: 'a failed multiclass prediction without a prediction, as the model server logs it',
+        validator: multiclass,
+        record: intent({ prediction: undefined, status: 'error', latency_ms: 1.5 }),
+        row: { prediction: null, predictionClass: '', predictionScores: {}, status: 'error', latencyMs: 1.5 },
+      },
       {
         name: 'a binary probability with every optional field',
         validator: binary,

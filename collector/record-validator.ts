@@ -78,8 +78,8 @@ export function createRecordValidator(model: ModelSpec, options: { retentionDays
           strFeatures,
           textFeatures,
           prediction: typeof p === 'number' ? p : typeof p === 'boolean' ? Number(p) : null,
-          predictionClass: typeof p === 'string' ? p : typeof p === 'object' ? argMax(p) : model.task === 'multiclass_classification' ? String(p) : '',
-          predictionScores: typeof p === 'object' ? p : {},
+          predictionClass: p === null || p === undefined ? '' : typeof p === 'string' ? p : typeof p === 'object' ? argMax(p) : model.task === 'multiclass_classification' ? String(p) : '',
+          predictionScores: p !== null && typeof p === 'object' ? p : {},
           latencyMs: r.latency_ms ?? null,
           status: r.status ?? 'ok',
         },
@@ -133,7 +133,7 @@ interface PredictionInput {
   ts?: number | string | null
   version?: string | null
   features: Record<string, unknown>
-  prediction: number | boolean | string | Record<string, number>
+  prediction?: number | boolean | string | Record<string, number> | null
   latency_ms?: number | null
   status?: string | null
 }
@@ -166,7 +166,10 @@ function fromZod(error: z.ZodError): Rejected {
     const input = (issue as { input?: unknown }).input
     // A missing field fails as invalid_type, or as invalid_union when its schema is a union (id, ts, prediction, label).
     // null counts as missing: a required feature sent as null is "required", not a type error.
-    if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && (input === undefined || (input === null && path.length > 0))) {
+    if (issue.code === 'custom' && issue.message.startsWith('is required')) {
+      out.errors.push(`${field}: ${issue.message}`)
+      out.rules.push('required')
+    } else if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && (input === undefined || (input === null && path.length > 0))) {
       out.errors.push(path.length === 0 ? '(record): must be a JSON object' : `${field}: is required${input === null ? ', got null' : ''}`)
       out.rules.push('required')
     } else {

@@ -15,28 +15,35 @@ export type PredictionValue = number | string | boolean
 /** A ground-truth label joined to a prediction by id. */
 export type LabelValue = number | string | boolean
 
-/** Whether the model answered or failed; failed predictions still count towards latency and error SLOs. */
-export type PredictionStatus = 'ok' | 'error'
+/**
+ * Whether the model answered or failed (`error`, `invalid`, `timeout`, … any short lower-case word); failed
+ * predictions still count towards latency and error SLOs.
+ */
+export type PredictionStatus = 'ok' | (string & {})
 
 /**
  * A prediction exactly as it goes on the wire. Field names follow the collector contract
  * (`latency_ms`, not `latencyMs`) so the SDK passes records through without a mapping layer.
  */
-export interface PredictionRecord {
+export type PredictionRecord = {
   readonly id: string
   readonly ts: Timestamp
   readonly version?: string
   readonly features: Readonly<Record<string, FeatureValue>>
-  readonly prediction: PredictionValue
   readonly latency_ms?: number
-  readonly status?: PredictionStatus
-}
+} & (
+  | { readonly prediction: PredictionValue; readonly status?: 'ok' }
+  /** A failed prediction may have no value. */
+  | { readonly prediction?: PredictionValue | null; readonly status: Exclude<PredictionStatus, 'ok'> }
+)
 
 /** What `logPrediction` takes: a prediction whose `id` and `ts` the SDK fills in when missing. */
-export type PredictionInput = Omit<PredictionRecord, 'id' | 'ts'> & {
+export type PredictionInput = DistributiveOmit<PredictionRecord, 'id' | 'ts'> & {
   readonly id?: string
   readonly ts?: Timestamp
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
 /** A label exactly as it goes on the wire; `id` is the id of the prediction it labels. */
 export interface LabelRecord {

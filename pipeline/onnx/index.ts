@@ -1,0 +1,7 @@
+export { exportOnnx, SIGNATURE_METADATA_KEY, EXPORTER_VERSION } from './export.ts'
+export type { ExportOnnxOptions } from './export.ts'
+export { describeOnnx } from './describe.ts'
+export type { OnnxDescription, OnnxTensorInfo } from './describe.ts'
+export { OnnxExportError, OnnxFormatError } from './errors.ts'
+export { DEFAULT_OPSET, ML_OPSET } from './graph-builder.ts'
+export { ONNX_IR_VERSION } from './proto.ts'

@@ -7,7 +7,8 @@ export type Rule = 'required' | 'type' | 'range' | 'category' | 'length' | 'unkn
 
 const finite = (what: string) => z.number({ error: `must be ${what}` }).refine(Number.isFinite, { message: `must be ${what}` })
 
-function featureSchema(spec: FeatureSpec): z.ZodType {
+/** The zod schema of one feature's value (type, range, categories, length; nullish when optional): shared with the data pipeline. */
+export function featureSchema(spec: FeatureSpec): z.ZodType {
   let schema: z.ZodType
   switch (spec.type) {
     case 'number': {

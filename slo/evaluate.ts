@@ -1,4 +1,13 @@
-import { clickhouseCount, countsByWindow, UnsupportedSelectionError, type RollupSelection, type Store } from '../store/index.ts'
+import {
+  clickhouseCount,
+  lastPredictionBySlice,
+  rollupCounts,
+  rollupCountsBySlice,
+  savedResultsEndingIn,
+  UnsupportedSelectionError,
+  type RollupSelection,
+  type Store,
+} from '../store/index.ts'
 import {
   alertWindows,
   burnRate,
@@ -12,62 +21,146 @@ import {
   timeToExhaustionSeconds,
   type AlertTierSpec,
 } from './burn-rate/index.ts'
-import type { ResolvedSlo } from './spec/index.ts'
+import type { EventQuery, HighwayEventQuery, ResolvedSlo } from './spec/index.ts'
+import { completeSlices, judgeValues, measureJob, measureValue, sliceWindow, type Grid, type Slice } from './timeslices/index.ts'
 
 /** An SLO's state at one instant, as `GET /v1/slos/{name}` returns it. */
 export interface SloStatus {
   name: string
   service: string
+  /** The model the SLO guards (its releases freeze with the budget); '' when the SLI names none. */
+  model: string
   target: number
   window: { duration: string; rolling: boolean; from: string; to: string }
   budgeting_method: string
   /** `unsupported`: this kind of SLI is not evaluated by this version (see `detail`). */
   status: 'ok' | 'no_data' | 'unsupported'
   detail?: string
+  /** Occurrences: good and total events. Time slices: good and judged slices (RatioTimeslices: sum of slice ratios). */
   sli: { good: number; total: number; ratio: number | null }
   error_budget: { total: number; consumed: number; remaining: number }
   burn_rates: Record<string, number | null>
   alerts: Array<{ severity: string; long_window: string; short_window: string; factor: number; firing: boolean }>
   time_to_exhaustion_s: number | null
-  policy: { frozen: boolean }
+  /** Budget policy: releases of `model` frozen. Stateful (hysteresis, audited) once a BudgetPolicy observes the status. */
+  policy: { frozen: boolean; reason?: string; since?: string }
 }
 
-type Counter = (windows: ReadonlyArray<{ key: string; fromMs: number }>, toMs: number) => Promise<Record<string, number>>
+type Windows = ReadonlyArray<{ key: string; fromMs: number; seconds: number | undefined }>
 
-/** How good and total events are counted for a ratio SLI, or why this version cannot. */
-function counters(store: Store, slo: ResolvedSlo): { good: Counter; total: Counter } | { unsupported: string } {
+/** The model an SLO guards: its `type: highway` SLI's model, else its `model` label, else ''. */
+export function sloModel(slo: ResolvedSlo): string {
   const sli = slo.sli
-  if (sli.kind !== 'ratio') return { unsupported: 'threshold SLIs (timeslices over analyzer measures) are not evaluated yet' }
-  if (!sli.good) return { unsupported: 'ratio SLIs given as bad/total are not evaluated yet' }
-  const good = sli.good
-  const total = sli.total
-  if (good.type === 'highway' && total.type === 'highway') {
-    const selection = (q: typeof good, role: 'good' | 'total'): RollupSelection | string => {
-      if (q.select === 'labelled' || q.select === 'correct') return `select: ${q.select} needs label-joined rollups, not evaluated yet`
-      if (q.select === 'latency_below') return { select: 'latency_below', thresholdMs: q.thresholdMs }
-      if (q.select === 'not_quarantined') return { select: 'all' }
+  const query = sli.kind === 'ratio' ? sli.total : sli.measure
+  if (query.type === 'highway') return query.model
+  return slo.labels.model?.[0] ?? ''
+}
+
+/** The rollup selection of a `type: highway` event query, in its role in the ratio. */
+function selectionOf(q: HighwayEventQuery, role: 'numerator' | 'total', numerator: EventQuery): RollupSelection {
+  switch (q.select) {
+    case 'latency_below':
+      return { select: 'latency_below', thresholdMs: q.thresholdMs }
+    case 'correct':
+      return q.tolerance === undefined ? { select: 'correct' } : { select: 'correct', tolerance: q.tolerance }
+    case 'not_quarantined':
+      return { select: 'all' }
+    case 'labelled':
+      return { select: 'labelled' }
+    case 'all':
+    case 'ok':
       // The denominator of latency and quarantine SLIs: requests that report a latency, or every record received.
-      if (role === 'total' && good.type === 'highway' && good.select === 'latency_below') return { select: 'latency_total' }
-      if (role === 'total' && good.type === 'highway' && good.select === 'not_quarantined') return { select: 'not_quarantined_total' }
+      if (role === 'total' && numerator.type === 'highway' && numerator.select === 'latency_below') return { select: 'latency_total' }
+      if (role === 'total' && numerator.type === 'highway' && numerator.select === 'not_quarantined') return { select: 'not_quarantined_total' }
       return { select: q.select }
-    }
-    const g = selection(good, 'good')
-    const t = selection(total, 'total')
-    if (typeof g === 'string') return { unsupported: g }
-    if (typeof t === 'string') return { unsupported: t }
-    const counter = (q: typeof good, selection: RollupSelection): Counter => (windows, toMs) =>
-      countsByWindow(store, { model: q.model, ...(q.version ? { version: q.version } : {}), selection }, windows, toMs)
-    return { good: counter(good, g), total: counter(total, t) }
   }
-  if (good.type === 'clickhouse' && total.type === 'clickhouse') {
-    const counter = (sql: string): Counter => async (windows, toMs) => {
+}
+
+/** Numerator (good or bad) and total per window, or why this version cannot count them. */
+type Counts = { numerator: Record<string, number>; total: Record<string, number> }
+type SliceCountsResult = { numerator: number[]; total: number[] }
+
+/** Most slices an SLO's own SQL is run for (one query each); more is refused rather than slow. */
+const MAX_SQL_SLICES = 1_440
+
+async function countRatio(store: Store, slo: ResolvedSlo, windows: Windows, asOf: number): Promise<Counts | string> {
+  const sli = slo.sli
+  if (sli.kind !== 'ratio') return 'not a ratio SLI'
+  const numerator = sli.good ?? sli.bad
+  const total = sli.total
+  if (numerator.type === 'highway' && total.type === 'highway') {
+    const [n, t] = await rollupCounts(store, total, [selectionOf(numerator, 'numerator', numerator), selectionOf(total, 'total', numerator)], windows, asOf)
+    return { numerator: n ?? {}, total: t ?? {} }
+  }
+  if (numerator.type === 'clickhouse' && total.type === 'clickhouse') {
+    const run = async (sql: string) => {
       const out: Record<string, number> = {}
-      for (const w of windows) out[w.key] = await clickhouseCount(store, sql, w.fromMs, toMs)
+      for (const w of windows) out[w.key] = await clickhouseCount(store, sql, w.fromMs, asOf)
       return out
     }
-    return { good: counter(good.query), total: counter(total.query) }
+    return { numerator: await run(numerator.query), total: await run(total.query) }
   }
-  return { unsupported: `${good.type} SLIs are evaluated by Prometheus (highway rules), not by Highway` }
+  return `${numerator.type} SLIs are evaluated by Prometheus (highway rules), not by Highway`
+}
+
+async function countRatioSlices(store: Store, slo: ResolvedSlo, grid: Grid): Promise<SliceCountsResult | string> {
+  const sli = slo.sli
+  if (sli.kind !== 'ratio') return 'not a ratio SLI'
+  const numerator = sli.good ?? sli.bad
+  const total = sli.total
+  if (numerator.type === 'highway' && total.type === 'highway') {
+    const [n, t] = await rollupCountsBySlice(store, total, [selectionOf(numerator, 'numerator', numerator), selectionOf(total, 'total', numerator)], grid)
+    return { numerator: n ?? [], total: t ?? [] }
+  }
+  if (numerator.type === 'clickhouse' && total.type === 'clickhouse') {
+    if (grid.count > MAX_SQL_SLICES) return `ClickHouse SQL SLIs are run once per slice, at most ${MAX_SQL_SLICES} slices; this SLO has ${grid.count}: use a longer timeSliceWindow`
+    const n: number[] = []
+    const t: number[] = []
+    for (let k = 0; k < grid.count; k++) {
+      const from = grid.startMs + k * grid.sliceSeconds * 1000
+      const to = from + grid.sliceSeconds * 1000
+      n.push(await clickhouseCount(store, numerator.query, from, to))
+      t.push(await clickhouseCount(store, total.query, from, to))
+    }
+    return { numerator: n, total: t }
+  }
+  return `${numerator.type} SLIs are evaluated by Prometheus (highway rules), not by Highway`
+}
+
+/** One value list per slice of a threshold SLI, from the analyzer's saved results or the rollups. */
+async function measureSlices(store: Store, slo: ResolvedSlo, grid: Grid): Promise<number[][] | string> {
+  const sli = slo.sli
+  if (sli.kind !== 'threshold') return 'not a threshold SLI'
+  const m = sli.measure
+  const sliceMs = grid.sliceSeconds * 1000
+  const endOf = (k: number) => grid.startMs + (k + 1) * sliceMs
+  if (m.type === 'clickhouse') {
+    if (grid.count > MAX_SQL_SLICES) return `ClickHouse SQL SLIs are run once per slice, at most ${MAX_SQL_SLICES} slices; this SLO has ${grid.count}: use a longer timeSliceWindow`
+    const out: number[][] = []
+    for (let k = 0; k < grid.count; k++) out.push([await clickhouseCount(store, m.query, endOf(k) - sliceMs, endOf(k))])
+    return out
+  }
+  if (m.type !== 'highway') return `${m.type} SLIs are evaluated by Prometheus (highway rules), not by Highway`
+  const target = { model: m.model, ...(m.version === undefined ? {} : { version: m.version }) }
+  if (m.measure === 'freshness_seconds') {
+    const last = await lastPredictionBySlice(store, target, grid)
+    return last.map((t, k) => (t === null ? [] : [Math.max(0, (endOf(k) - t) / 1000)]))
+  }
+  if (m.measure === 'label_coverage') {
+    const [labelled, all] = await rollupCountsBySlice(store, target, [{ select: 'labelled' }, { select: 'all' }], grid)
+    return (all ?? []).map((n, k) => (n === 0 ? [] : [(labelled?.[k] ?? 0) / n]))
+  }
+  const job = measureJob(m)
+  if (job === undefined) return `measure ${m.measure} is not evaluated`
+  // An analyzer window belongs to the slice its end falls in: the slice in which its verdict became known.
+  const results = await savedResultsEndingIn(store, { job, model: m.model, version: m.version ?? '', fromMs: grid.startMs, toMs: endOf(grid.count - 1) })
+  const out: number[][] = Array.from({ length: grid.count }, () => [])
+  for (const r of results) {
+    const k = Math.ceil((r.toMs - grid.startMs) / sliceMs) - 1
+    const value = measureValue(m, r.result)
+    if (k >= 0 && k < grid.count && value !== undefined) out[k]!.push(value)
+  }
+  return out
 }
 
 /** Evaluates one SLO as of `nowMs`: SLI over the period, budget, burn rates per window, alerts. */
@@ -84,13 +177,20 @@ export async function evaluateSlo(store: Store, slo: ResolvedSlo, nowMs: number)
     shortWindowSeconds: t.shortWindowSeconds,
     budgetPercent: (t.burnRate * t.longWindowSeconds * 100) / periodSeconds,
   }))
-  const tierSpecs = tiersSpec.length > 0 ? tiersSpec : DEFAULT_ALERT_TIERS
-  const tiers = alertWindows(periodSeconds, tierSpecs)
-  const windowKeys = sliWindows(periodSeconds, tierSpecs).map((s) => (s === periodSeconds ? 'period' : formatPromDuration(s)))
-  const windows = sliWindows(periodSeconds, tierSpecs).map((s, i) => ({ key: windowKeys[i]!, fromMs: s === periodSeconds ? bounds.startMs : Math.max(bounds.startMs, asOf - s * 1000) }))
+  // The default tiers look back up to 3 days: a shorter SLO window keeps those that fit in it.
+  const tierSpecs = tiersSpec.length > 0 ? tiersSpec : DEFAULT_ALERT_TIERS.filter((t) => t.longWindowSeconds < periodSeconds)
+  const tiers = tierSpecs.length === 0 ? [] : alertWindows(periodSeconds, tierSpecs)
+  const windowSeconds = sliWindows(periodSeconds, tierSpecs)
+  const windowKeys = windowSeconds.map((s) => (s === periodSeconds ? 'period' : formatPromDuration(s)))
+  const windows: Windows = windowSeconds.map((s, i) => ({
+    key: windowKeys[i]!,
+    fromMs: s === periodSeconds ? bounds.startMs : Math.max(bounds.startMs, asOf - s * 1000),
+    seconds: s === periodSeconds ? undefined : s,
+  }))
   const base: SloStatus = {
     name: slo.name,
     service: slo.service,
+    model: sloModel(slo),
     target: objective.target,
     window: {
       duration: slo.window.kind === 'rolling' ? formatPromDuration(slo.window.seconds) : `1${slo.window.unit === 'week' ? 'w' : 'M'}`,
@@ -107,36 +207,82 @@ export async function evaluateSlo(store: Store, slo: ResolvedSlo, nowMs: number)
     time_to_exhaustion_s: null,
     policy: { frozen: false },
   }
-  if (slo.budgeting !== 'Occurrences') return { ...base, status: 'unsupported', detail: `${slo.budgeting} budgeting is not evaluated yet` }
-  const c = counters(store, slo)
-  if ('unsupported' in c) return { ...base, status: 'unsupported', detail: c.unsupported }
-  let good: Record<string, number>
-  let total: Record<string, number>
+  const finish = (s: { good: number; total: number; ratio: number | null; consumed: number; burnRates: Record<string, number | null>; events: Record<string, number>; minEvents: number }): SloStatus => {
+    const alerts = evaluateAlerts({ tiers, burnRates: s.burnRates, events: s.events, minEvents: s.minEvents })
+    const current = tiers.length === 0 ? null : (s.burnRates[formatPromDuration(currentBurnWindowSeconds(tiers))] ?? null)
+    const remaining = 1 - s.consumed
+    return {
+      ...base,
+      status: s.total === 0 ? 'no_data' : 'ok',
+      sli: { good: s.good, total: s.total, ratio: s.ratio },
+      error_budget: { total: 1, consumed: s.consumed, remaining },
+      burn_rates: s.burnRates,
+      alerts: alerts.map((a) => ({ severity: a.severity, long_window: a.longWindow, short_window: a.shortWindow, factor: a.factor, firing: a.firing })),
+      time_to_exhaustion_s: current === null ? null : timeToExhaustionSeconds({ remaining, burnRate: current, periodSeconds }),
+      // Stateless default: spent means frozen. A BudgetPolicy replaces it with the persisted, hysteretic state.
+      policy: { frozen: s.total > 0 && remaining <= 0 },
+    }
+  }
   try {
-    ;[good, total] = await Promise.all([c.good(windows, asOf), c.total(windows, asOf)])
+    if (slo.budgeting === 'Occurrences') {
+      const c = await countRatio(store, slo, windows, asOf)
+      if (typeof c === 'string') return { ...base, status: 'unsupported', detail: c }
+      const isBad = slo.sli.kind === 'ratio' && slo.sli.bad !== undefined
+      const good: Record<string, number> = {}
+      const burnRates: Record<string, number | null> = {}
+      for (const k of windowKeys) {
+        const t = c.total[k] ?? 0
+        const n = Math.min(Math.max(c.numerator[k] ?? 0, 0), t)
+        good[k] = isBad ? t - n : n
+        burnRates[k] = t === 0 ? null : burnRate((t - good[k]!) / t, objective.target)
+      }
+      const periodTotal = c.total.period ?? 0
+      const periodGood = good.period ?? 0
+      const budget = errorBudget({ target: objective.target, goodEvents: periodGood, totalEvents: periodTotal, ...(slo.wilson ? { wilsonConfidence: slo.wilson.confidence } : {}) })
+      return finish({ good: periodGood, total: periodTotal, ratio: periodTotal === 0 ? null : periodGood / periodTotal, consumed: budget.consumed, burnRates, events: c.total, minEvents: slo.minEvents })
+    }
+    // Timeslices and RatioTimeslices: slices of `timeSliceWindow` from the period's start, judged once elapsed.
+    const sliceSeconds = objective.timeSliceWindowSeconds
+    if (sliceSeconds === undefined) return { ...base, status: 'unsupported', detail: `${slo.budgeting} budgeting needs timeSliceWindow` }
+    const grid = completeSlices(bounds.startMs, asOf, sliceSeconds)
+    let slices: Slice[]
+    if (slo.sli.kind === 'threshold') {
+      if (objective.op === undefined || objective.value === undefined) return { ...base, status: 'unsupported', detail: 'a threshold SLI needs the objective op and value' }
+      const values = grid.count === 0 ? [] : await measureSlices(store, slo, grid)
+      if (typeof values === 'string') return { ...base, status: 'unsupported', detail: values }
+      slices = judgeValues(values, objective.op, objective.value)
+    } else {
+      const counts = grid.count === 0 ? { numerator: [], total: [] } : await countRatioSlices(store, slo, grid)
+      if (typeof counts === 'string') return { ...base, status: 'unsupported', detail: counts }
+      const isBad = slo.sli.bad !== undefined
+      slices = counts.total.map((t, k) => {
+        if (t < slo.minEvents) return null
+        const n = Math.min(Math.max(counts.numerator[k] ?? 0, 0), t)
+        const good = isBad ? t - n : n
+        return { good, bad: t - good }
+      })
+    }
+    const method = { target: objective.target, ...(objective.timeSliceTarget === undefined ? {} : { timeSliceTarget: objective.timeSliceTarget }) }
+    const burnRates: Record<string, number | null> = {}
+    const events: Record<string, number> = {}
+    for (const w of windows) {
+      const figures = sliceWindow(slices, grid, w.seconds, method)
+      burnRates[w.key] = figures.burnRate
+      events[w.key] = figures.judged
+    }
+    const period = sliceWindow(slices, grid, undefined, method)
+    return finish({
+      good: period.good,
+      total: period.judged,
+      ratio: period.errorRatio === null ? null : 1 - period.errorRatio,
+      consumed: period.burnRate ?? 0,
+      burnRates,
+      events,
+      // The events guard is applied per slice above; a window needs one judged slice.
+      minEvents: 1,
+    })
   } catch (err) {
     if (err instanceof UnsupportedSelectionError) return { ...base, status: 'unsupported', detail: err.message }
     throw err
-  }
-  const burnRates: Record<string, number | null> = {}
-  for (const k of windowKeys) {
-    const t = total[k] ?? 0
-    burnRates[k] = t === 0 ? null : burnRate((t - Math.min(good[k] ?? 0, t)) / t, objective.target)
-  }
-  const periodTotal = total.period ?? 0
-  const periodGood = Math.min(good.period ?? 0, periodTotal)
-  const budget = errorBudget({ target: objective.target, goodEvents: periodGood, totalEvents: periodTotal, ...(slo.wilson ? { wilsonConfidence: slo.wilson.confidence } : {}) })
-  const alerts = evaluateAlerts({ tiers, burnRates, events: total, minEvents: slo.minEvents })
-  const current = burnRates[formatPromDuration(currentBurnWindowSeconds(tiers))] ?? null
-  return {
-    ...base,
-    status: periodTotal === 0 ? 'no_data' : 'ok',
-    sli: { good: periodGood, total: periodTotal, ratio: periodTotal === 0 ? null : periodGood / periodTotal },
-    error_budget: { total: budget.total, consumed: budget.consumed, remaining: budget.remaining },
-    burn_rates: burnRates,
-    alerts: alerts.map((a) => ({ severity: a.severity, long_window: a.longWindow, short_window: a.shortWindow, factor: a.factor, firing: a.firing })),
-    time_to_exhaustion_s: current === null ? null : timeToExhaustionSeconds({ remaining: budget.remaining, burnRate: current, periodSeconds }),
-    // The budget policy in its simplest form: releases freeze while the budget is spent.
-    policy: { frozen: budget.remaining <= 0 },
   }
 }

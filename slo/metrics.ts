@@ -35,6 +35,8 @@ export class SloMetrics {
     const labels = { sloth_id: `${s.service}-${s.name}`, sloth_service: s.service, sloth_slo: s.name }
     this.#objective.set(labels, s.target)
     this.#errorBudget.set(labels, 1 - s.target)
+    // The freeze is state, not a reading: it holds while the budget has no fresh data too.
+    this.#frozen.set(labels, s.policy.frozen ? 1 : 0)
     if (s.status !== 'ok') return
     const budget = 1 - s.target
     for (const [window, burn] of Object.entries(s.burn_rates)) {
@@ -46,7 +48,6 @@ export class SloMetrics {
     this.#remaining.set(labels, s.error_budget.remaining)
     if (s.time_to_exhaustion_s === null) this.#exhaustion.remove(labels)
     else this.#exhaustion.set(labels, s.time_to_exhaustion_s)
-    this.#frozen.set(labels, s.policy.frozen ? 1 : 0)
     for (const a of s.alerts) this.#alert.set({ ...labels, severity: a.severity, long_window: a.long_window, short_window: a.short_window }, a.firing ? 1 : 0)
   }
 }

@@ -1,17 +1,29 @@
 import type { Express, RequestHandler } from 'express'
 import type { Store } from '../store/index.ts'
-import { evaluateSlo } from './evaluate.ts'
+import { evaluateSlo, type SloStatus } from './evaluate.ts'
 import type { SloMetrics } from './metrics.ts'
+import type { BudgetPolicy } from './policy/index.ts'
 import type { ResolvedSlo } from './spec/index.ts'
 
+/** What evaluating an SLO needs: the store, the metrics it publishes to, and the budget policy it moves. */
+export interface SloEvaluationDeps {
+  readonly store: Store
+  readonly metrics: SloMetrics
+  readonly policy?: BudgetPolicy
+  readonly now?: () => number
+}
+
+/** Evaluates one SLO now, applies the budget policy and publishes the gauges: what the API and the tick share. */
+export async function evaluateAndPublish(deps: SloEvaluationDeps, slo: ResolvedSlo): Promise<SloStatus> {
+  const evaluated = await evaluateSlo(deps.store, slo, (deps.now ?? Date.now)())
+  const status = deps.policy ? await deps.policy.observe(evaluated) : evaluated
+  deps.metrics.publish(status)
+  return status
+}
+
 /** Mounts `GET /v1/slos` and `GET /v1/slos/{name}`: each answer evaluates now and publishes the gauges. */
-export function mountSloRoutes(app: Express, deps: { store: Store; slos: readonly ResolvedSlo[]; metrics: SloMetrics; read: RequestHandler; now?: () => number }): void {
-  const now = deps.now ?? Date.now
-  const evaluate = async (slo: ResolvedSlo) => {
-    const status = await evaluateSlo(deps.store, slo, now())
-    deps.metrics.publish(status)
-    return status
-  }
+export function mountSloRoutes(app: Express, deps: SloEvaluationDeps & { slos: readonly ResolvedSlo[]; read: RequestHandler }): void {
+  const evaluate = (slo: ResolvedSlo) => evaluateAndPublish(deps, slo)
   app.get('/v1/slos', deps.read, async (_req, res) => {
     res.json({ slos: await Promise.all(deps.slos.map(evaluate)) })
   })

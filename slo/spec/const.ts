@@ -54,9 +54,18 @@ export const ANNOTATIONS = {
   wilson: 'highway.dev/wilson',
   /** On an SLI or SLO: confidence of that lower bound, in (0, 1). */
   wilsonConfidence: 'highway.dev/wilson-confidence',
+  /** On an SLO: once releases froze on a spent budget, they thaw when the budget left is back at or above this share. */
+  unfreezeAbove: 'highway.dev/unfreeze-above',
   /** On an AlertCondition: the short window of a multiwindow burn-rate alert. */
   shortWindow: 'highway.dev/short-window',
 } as const
+
+/**
+ * Share of the error budget that must be left again before a freeze ends, unless `highway.dev/unfreeze-above`
+ * says otherwise. Freezing at 0 and thawing at the same level would flap with every good or bad minute around the
+ * edge; a tenth of the budget is slack for roughly three days of a 30-day window at a steady burn rate of 1.
+ */
+export const DEFAULT_UNFREEZE_ABOVE = 0.1
 
 /** Windows with fewer events than this are not judged; 1 skips only empty windows. */
 export const DEFAULT_MIN_EVENTS = 1

@@ -33,7 +33,7 @@ const CASES: readonly Case[] = [
       { path: 'documents[0].metadata.annotations["highway.dev/min-events"]', rule: 'type', line: 6, message: 'must be a string (annotation values are strings: quote numbers and booleans), got 50' },
       { path: 'documents[0].metadata.annotations["highway.dev/wilson"]', rule: 'enum', line: 7, message: 'must be "true" or "false", got "yes"' },
       { path: 'documents[0].metadata.annotations["highway.dev/evaluation-delay"]', rule: 'format', line: 8, message: 'must be a duration such as 5m, 1h, 28d or 1w (a positive integer and one of m, h, d, w), got "3 days"' },
-      { path: 'documents[0].metadata.annotations["highway.dev/min-event"]', rule: 'unknown_field', line: 9, message: 'is not a Highway annotation (Highway reads highway.dev/evaluation-delay, highway.dev/min-events, highway.dev/wilson, highway.dev/wilson-confidence on an SLO)' },
+      { path: 'documents[0].metadata.annotations["highway.dev/min-event"]', rule: 'unknown_field', line: 9, message: 'is not a Highway annotation (Highway reads highway.dev/evaluation-delay, highway.dev/min-events, highway.dev/wilson, highway.dev/wilson-confidence, highway.dev/unfreeze-above on an SLO)' },
       { path: 'documents[1].metadata.annotations["highway.dev/min-events"]', rule: 'format', line: 31, message: 'must be a whole number of events, at least 1, got "ten"' },
       { path: 'documents[1].metadata.annotations["highway.dev/wilson-confidence"]', rule: 'range', line: 32, message: 'must be a confidence in (0, 1) such as "0.95", got "95"' },
     ],

@@ -96,7 +96,7 @@ const inlinePolicySchema = inlineObjectSchema('AlertPolicy', alertPolicySpecSche
 
 /** Annotations Highway reads, by kind; other `highway.dev/` keys are typos. */
 const ANNOTATIONS_BY_KIND: Readonly<Record<SpecKind, readonly string[]>> = {
-  SLO: [ANNOTATIONS.evaluationDelay, ANNOTATIONS.minEvents, ANNOTATIONS.wilson, ANNOTATIONS.wilsonConfidence],
+  SLO: [ANNOTATIONS.evaluationDelay, ANNOTATIONS.minEvents, ANNOTATIONS.wilson, ANNOTATIONS.wilsonConfidence, ANNOTATIONS.unfreezeAbove],
   SLI: [ANNOTATIONS.evaluationDelay, ANNOTATIONS.minEvents, ANNOTATIONS.wilson, ANNOTATIONS.wilsonConfidence],
   AlertCondition: [ANNOTATIONS.shortWindow],
   AlertPolicy: [],
@@ -141,6 +141,7 @@ interface Settings {
   readonly minEvents?: Located<number>
   readonly wilson?: Located<boolean>
   readonly wilsonConfidence?: Located<number>
+  readonly unfreezeAbove?: Located<number>
 }
 
 interface SliValue {
@@ -318,6 +319,12 @@ export function resolveDocuments(documents: readonly SourceDocument[], options: 
       const value = /^\s*$/.test(confidence) ? Number.NaN : Number(confidence)
       if (value > 0 && value < 1) settings.wilsonConfidence = { value, doc, path: at(ANNOTATIONS.wilsonConfidence) }
       else issues.add(doc, at(ANNOTATIONS.wilsonConfidence), 'range', `must be a confidence in (0, 1) such as "0.95", got ${describeValue(confidence)}`)
+    }
+    const unfreeze = annotations[ANNOTATIONS.unfreezeAbove]
+    if (unfreeze !== undefined) {
+      const value = /^\s*$/.test(unfreeze) ? Number.NaN : Number(unfreeze)
+      if (value >= 0 && value <= 1) settings.unfreezeAbove = { value, doc, path: at(ANNOTATIONS.unfreezeAbove) }
+      else issues.add(doc, at(ANNOTATIONS.unfreezeAbove), 'range', `must be a share of the error budget in [0, 1] such as "0.1", got ${describeValue(unfreeze)}`)
     }
     return settings
   }
@@ -804,6 +811,7 @@ export function resolveDocuments(documents: readonly SourceDocument[], options: 
       evaluationDelaySeconds: delay?.value ?? 0,
       minEvents: settings.minEvents?.value ?? DEFAULT_MIN_EVENTS,
       ...(settings.wilson?.value === true ? { wilson: { confidence: settings.wilsonConfidence?.value ?? DEFAULT_WILSON_CONFIDENCE } } : {}),
+      ...(settings.unfreezeAbove === undefined ? {} : { unfreezeAbove: settings.unfreezeAbove.value }),
       alerting,
       file: doc.file,
     }

@@ -227,6 +227,8 @@ export interface ResolvedSlo {
   /** When set, a ratio is judged on its Wilson score lower bound at this confidence. */
   readonly wilson?: { readonly confidence: number }
   readonly alerting: ResolvedAlerting
+  /** `highway.dev/unfreeze-above`: share of the budget left at which a release freeze ends (default 0.1). */
+  readonly unfreezeAbove?: number
   /** File that declares the SLO. */
   readonly file: string
 }

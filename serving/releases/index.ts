@@ -1,0 +1,7 @@
+export { createReleaseController } from './controller.ts'
+export type { ReleaseController, ReleaseControllerOptions, ReleaseView, ReleaseEventView, RollbackResult, ReleaseLogger } from './controller.ts'
+export { analyseCanary, decideNext } from './verdict.ts'
+export type { VersionFacts, CheckResult, CheckName, CheckStatus, CanaryAnalysis, ReleaseProgress, ReleaseDecision, Task } from './verdict.ts'
+export { releaseRequestSchema, analysisPolicySchema, STRATEGIES, DEFAULT_CANARY_STEPS, DEFAULT_SHADOW_STEPS, FINAL_STATES } from './types.ts'
+export type { ServingControl, ServableVersion, ReleaseRouting, FreezeCheck, Strategy, AnalysisPolicy, ReleaseRequest, ReleaseState } from './types.ts'
+export { mountReleaseRoutes } from './routes.ts'

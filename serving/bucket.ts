@@ -1,0 +1,14 @@
+/**
+ * A stable bucket 0–99 for a request id: FNV-1a 32-bit over the UTF-16 code units of `salt + id`, mod 100. The same
+ * id always lands in the same bucket, so canary routing is sticky per request id; a different salt gives an
+ * independent split (the shadow share must not select exactly the canary's requests).
+ */
+export function bucketOf(id: string, salt = ''): number {
+  let h = 0x811c9dc5
+  const s = salt + id
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i)
+    h = Math.imul(h, 0x01000193) >>> 0
+  }
+  return h % 100
+}

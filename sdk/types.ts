@@ -9,8 +9,8 @@ export type Timestamp = string | number
 /** One feature value as the collector stores it; `null` marks a missing value. */
 export type FeatureValue = number | string | boolean | null
 
-/** A model output: a score, a class name or a yes/no decision. */
-export type PredictionValue = number | string | boolean
+/** A model output: a score, a class name, a yes/no decision, or class scores. */
+export type PredictionValue = number | string | boolean | Readonly<Record<string, number>>
 
 /** A ground-truth label joined to a prediction by id. */
 export type LabelValue = number | string | boolean

@@ -150,11 +150,16 @@ export function createQueuedPredictionLog(options: QueuedPredictionLogOptions): 
 export function createSdkPredictionLog(client: HighwayClient): PredictionLog {
   return {
     log(model, records) {
-      // The SDK passes records through to the collector, which validates them; status "invalid" and a null
-      // prediction are outside the SDK's narrower TypeScript type, hence the cast at this one boundary.
-      for (const r of records) client.logPrediction(model, r as unknown as PredictionInput)
+      // The SDK passes records through to the collector, which validates them.
+      for (const r of records) client.logPrediction(model, toSdkInput(r))
     },
     flush: () => client.flush(),
     close: () => client.close(),
   }
+}
+
+function toSdkInput(r: PredictionLogRecord): PredictionInput {
+  const { prediction, status, ...rest } = r
+  if (status === 'ok' && prediction !== null) return { ...rest, prediction, status }
+  return { ...rest, status: status === 'ok' ? 'error' : status, prediction }
 }

@@ -233,17 +233,21 @@ describe('prediction logging', () => {
     })
     expect(rows).toEqual([expect.objectContaining({ id: 'log-ok', version: '1', status: 'ok', prediction: 6 })])
     expect(rows[0]!.latency_ms).toBeGreaterThan(0)
-    // Failed requests have no prediction: stored with their status once the collector's schema allows a null
-    // prediction for status != "ok", quarantined (still kept, with the reason) until then.
-    for (const id of ['log-invalid', 'log-error']) {
-      await waitFor(`the ${id} record to be kept`, async () => {
-        const stored = await service.store.client.query({ query: 'SELECT status FROM highway.predictions WHERE id = {id:String}', query_params: { id }, format: 'JSONEachRow' })
-        const quarantined = await service.store.client.query({ query: 'SELECT raw FROM highway.quarantine WHERE record_id = {id:String}', query_params: { id }, format: 'JSONEachRow' })
-        const s = (await stored.json()) as Array<{ status: string }>
-        const q = (await quarantined.json()) as Array<{ raw: string }>
-        return s.some((r) => r.status !== 'ok') || q.some((r) => JSON.parse(r.raw).status !== 'ok')
-      })
-    }
+    // A failed run has no prediction: the collector stores it with its status and a null prediction.
+    const failed = await waitFor('the log-error record to be stored', async () => {
+      const stored = await service.store.client.query({ query: "SELECT status, prediction FROM highway.predictions WHERE id = 'log-error'", format: 'JSONEachRow' })
+      const s = (await stored.json()) as Array<{ status: string; prediction: number | null }>
+      return s.length > 0 ? s : undefined
+    })
+    expect(failed).toEqual([{ status: 'error', prediction: null }])
+    // An invalid request breaks the model's schema too: kept in quarantine with its status and the reason.
+    const invalid = await waitFor('the log-invalid record to be quarantined', async () => {
+      const q = await service.store.client.query({ query: "SELECT raw, reasons FROM highway.quarantine WHERE record_id = 'log-invalid'", format: 'JSONEachRow' })
+      const r = (await q.json()) as Array<{ raw: string; reasons: string[] }>
+      return r.length > 0 ? r : undefined
+    })
+    expect(JSON.parse(invalid[0]!.raw)).toMatchObject({ status: 'invalid', prediction: null })
+    expect(invalid[0]!.reasons.join(' ')).toContain('features.x1')
   })
 
   it('exposes request, latency, in-flight and batch-size metrics on /metrics', async () => {

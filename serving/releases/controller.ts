@@ -363,6 +363,11 @@ export function createReleaseController(options: ReleaseControllerOptions): Rele
     const running = active.get(model)
     if (running) return refuse(`model "${model}" already has a ${running.strategy} release of version ${running.version} running (${running.id}); roll it back or wait for it to finish`)
     const candidate = await registryCall(() => registry.requireVersion(model, req.version))
+    // A version that failed its release gates may be watched in shadow (no answer changes) but not take traffic.
+    const failedGates = candidate.gates.filter((g) => !g.passed).map((g) => g.gate)
+    if (failedGates.length > 0 && req.strategy !== 'shadow' && !req.fix) {
+      return refuse(`version ${req.version} of model "${model}" failed its release gate(s) ${failedGates.join(', ')}; only a shadow release, or a release marked "fix": true, may ship it`)
+    }
     if (!req.fix) {
       const frozen = await checkFreeze(model)
       if (frozen) return refuse(`releases of model "${model}" are frozen: ${frozen} (a release marked "fix": true may still ship)`)

@@ -19,7 +19,7 @@ const READ = 'reader-secret'
 const OPERATE = 'operator-secret'
 const asReader = { authorization: `Bearer ${READ}` }
 const asOperator = { authorization: `Bearer ${OPERATE}` }
-const MODELS = ['rx-api', 'rx-good', 'rx-err', 'rx-slow', 'rx-shadow', 'rx-roll', 'rx-freeze'] as const
+const MODELS = ['rx-api', 'rx-good', 'rx-err', 'rx-slow', 'rx-shadow', 'rx-roll', 'rx-freeze', 'rx-gates'] as const
 const signature = { task: 'regression' as const, inputs: [{ name: 'x', type: 'number' as const }], text: [] }
 // Fast: prediction = 2x + 1 through the real exporter; slow.onnx computes the same through 24 MatMuls; failing.onnx fails at run time.
 const fast = exportOnnx({ preprocessor: { features: [{ kind: 'numeric', name: 'x', impute: 0, mean: 0, scale: 1 }] }, params: { kind: 'linear', weights: [2], bias: 1 }, signature })
@@ -177,6 +177,14 @@ describe('registry API', () => {
     expect(await postJson(`${url}/v1/models/rx-api/releases`, { version: 7, strategy: 'canary' }, asOperator)).toMatchObject({ status: 404 })
     expect(await postJson(`${url}/v1/models/rx-api/releases`, { version: 2, strategy: 'canary' }, asOperator)).toMatchObject({ status: 409, body: { error: expect.stringContaining('no champion') } })
     expect(await postJson(`${url}/v1/models/rx-api/releases`, { version: 2, strategy: 'canary', steps: [50, 25] }, asOperator)).toMatchObject({ status: 400, body: { error: expect.stringContaining('steps') } })
+  })
+
+  it('refuses traffic to a version that failed its release gates, but lets it run in shadow or ship as a fix', async () => {
+    const failed = await register('rx-gates', fast, { gates: [{ gate: 'latency', passed: true }, { gate: 'champion', passed: false }] })
+    const refused = await postJson(`${url}/v1/models/rx-gates/releases`, { version: failed, strategy: 'bluegreen' }, asOperator)
+    expect(refused).toMatchObject({ status: 409, body: { error: expect.stringContaining('failed its release gate(s) champion') } })
+    const fix = await release('rx-gates', { version: failed, strategy: 'bluegreen', fix: true })
+    expect(fix).toMatchObject({ version: failed, strategy: 'bluegreen' })
   })
 })
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { AppError } from '../../collector/index.ts'
 import { insertReleaseEvent, readAliasEverywhere, readReleaseEvents, readUnfinishedReleases, readVersionWindowFacts, type ReleaseEventRow, type Store } from '../../store/index.ts'
+import { linearExplainer } from '../../pipeline/explain/index.ts'
 import { RegistryError, type AuditLog, type Registry } from '../registry/index.ts'
 import {
   DEFAULT_CANARY_STEPS,
@@ -151,7 +152,8 @@ export function createReleaseController(options: ReleaseControllerOptions): Rele
   const servable = async (model: string, version: number): Promise<ServableVersion> => {
     const v = await registryCall(() => registry.requireVersion(model, version))
     const { bytes } = await registryCall(() => registry.readArtifact(model, version))
-    return { model, version, onnx: bytes, signature: v.signature }
+    const explain = v.preprocessor && v.params ? linearExplainer(v.preprocessor, v.params) : undefined
+    return { model, version, onnx: bytes, signature: v.signature, ...(explain ? { explain } : {}) }
   }
 
   const needServing = (what: string): ServingControl => {

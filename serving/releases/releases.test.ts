@@ -19,7 +19,7 @@ const READ = 'reader-secret'
 const OPERATE = 'operator-secret'
 const asReader = { authorization: `Bearer ${READ}` }
 const asOperator = { authorization: `Bearer ${OPERATE}` }
-const MODELS = ['rx-api', 'rx-good', 'rx-err', 'rx-slow', 'rx-shadow', 'rx-roll', 'rx-freeze', 'rx-gates'] as const
+const MODELS = ['rx-api', 'rx-good', 'rx-err', 'rx-slow', 'rx-shadow', 'rx-roll', 'rx-freeze', 'rx-gates', 'rx-explain'] as const
 const signature = { task: 'regression' as const, inputs: [{ name: 'x', type: 'number' as const }], text: [] }
 // Fast: prediction = 2x + 1 through the real exporter; slow.onnx computes the same through 24 MatMuls; failing.onnx fails at run time.
 const fast = exportOnnx({ preprocessor: { features: [{ kind: 'numeric', name: 'x', impute: 0, mean: 0, scale: 1 }] }, params: { kind: 'linear', weights: [2], bias: 1 }, signature })
@@ -177,6 +177,17 @@ describe('registry API', () => {
     expect(await postJson(`${url}/v1/models/rx-api/releases`, { version: 7, strategy: 'canary' }, asOperator)).toMatchObject({ status: 404 })
     expect(await postJson(`${url}/v1/models/rx-api/releases`, { version: 2, strategy: 'canary' }, asOperator)).toMatchObject({ status: 409, body: { error: expect.stringContaining('no champion') } })
     expect(await postJson(`${url}/v1/models/rx-api/releases`, { version: 2, strategy: 'canary', steps: [50, 25] }, asOperator)).toMatchObject({ status: 400, body: { error: expect.stringContaining('steps') } })
+  })
+
+  it('serves per-prediction contributions for a registered linear version', async () => {
+    const preprocessor = { features: [{ kind: 'numeric', name: 'x', impute: 0, mean: 1, scale: 2 }] }
+    const params = { kind: 'linear', weights: [4], bias: 3 }
+    const onnx = exportOnnx({ preprocessor: preprocessor as never, params: params as never, signature })
+    const v = await register('rx-explain', onnx, { preprocessor, params })
+    await release('rx-explain', { version: v, strategy: 'bluegreen' })
+    const r = await postJson(`${url}/v1/models/rx-explain/predict`, { records: [{ id: 'e1', features: { x: 5 } }], explain: true }, asOperator)
+    // (5 − 1) / 2 = 2 standardised; prediction 4 × 2 + 3 = 11, of which x contributes 8.
+    expect(r).toMatchObject({ status: 200, body: { predictions: [{ id: 'e1', version: v, prediction: 11, contributions: { x: 8 } }] } })
   })
 
   it('refuses traffic to a version that failed its release gates, but lets it run in shadow or ship as a fix', async () => {

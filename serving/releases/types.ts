@@ -7,6 +7,8 @@ export interface ServableVersion {
   readonly version: number
   readonly onnx: Uint8Array
   readonly signature: ModelSignature
+  /** Per-prediction contributions (linear and logistic versions), for `predict` with `explain: true`. */
+  readonly explain?: (records: Array<Readonly<Record<string, number | string | boolean | null>>>) => Array<Record<string, number>>
 }
 
 /** How a model's traffic is split (structurally the server's `Routing`). */

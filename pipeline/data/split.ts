@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { seededRandom, shuffleInPlace } from './random.ts'
+import { createSeededRandom, shuffleInPlace } from '../random.ts'
 import type { DataRow } from './types.ts'
 
 /** How to split a dataset. */
@@ -93,7 +93,7 @@ function splitStratified(rows: readonly DataRow[], validation: number, holdout: 
     })
   }
   const part = new Uint8Array(rows.length) // 0 train, 1 validation, 2 holdout
-  const random = seededRandom(seed)
+  const random = createSeededRandom(seed)
   // Strata in a fixed order (by key), so the same seed gives the same split whatever order classes first appear in.
   for (const key of [...strata.keys()].sort()) {
     const members = shuffleInPlace(strata.get(key)!, random)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { binaryMetrics, regressionMetrics } from '../metrics/index.ts'
-import { createMatrix, createSeededRandom, predictParams, trainLogisticRegression, trainRidgeRegression } from '../models/index.ts'
+import { createSeededRandom } from '../random.ts'
+import { createMatrix, predictParams, trainLogisticRegression, trainRidgeRegression } from '../models/index.ts'
 import { explainLinear, permutationImportance } from './index.ts'
 
 const sum = (values: Iterable<number>): number => [...values].reduce((a, b) => a + b, 0)

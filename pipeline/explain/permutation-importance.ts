@@ -1,5 +1,5 @@
 import type { MetricDirection } from '../metrics/index.ts'
-import { createSeededRandom, shuffleInPlace } from '../models/index.ts'
+import { createSeededRandom, shuffleInPlace } from '../random.ts'
 
 /** Options of permutationImportance. */
 export interface PermutationImportanceOptions<R extends Readonly<Record<string, unknown>>, P> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { modelParamsSchema } from '../contract.ts'
-import { createMatrix, createSeededRandom, matrixFromRows, minimizeLbfgs, predictParams, trainLogisticRegression, trainMlp, trainRidgeRegression } from './index.ts'
+import { createSeededRandom } from '../random.ts'
+import { createMatrix, matrixFromRows, minimizeLbfgs, predictParams, trainLogisticRegression, trainMlp, trainRidgeRegression } from './index.ts'
 import type { Matrix } from './index.ts'
 
 /** n rows of d standard-normal features from a seeded stream. */

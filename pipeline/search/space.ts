@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { createSeededRandom } from '../models/index.ts'
-import type { SeededRandom } from '../models/index.ts'
+import { createSeededRandom, type SeededRandom } from '../random.ts'
 
 /** A hyperparameter value. */
 export type ParamValue = number | string | boolean

@@ -27,12 +27,13 @@ export function createSeededRandom(seed: number): SeededRandom {
   return { uniform, normal, int }
 }
 
-/** Fisher–Yates shuffle of `indices` in place with the given stream. */
-export function shuffleInPlace(indices: Int32Array | number[], random: SeededRandom): void {
-  for (let i = indices.length - 1; i > 0; i--) {
+/** Fisher–Yates shuffle in place with the given stream; returns the same array. */
+export function shuffleInPlace<A extends Int32Array | unknown[]>(items: A, random: SeededRandom): A {
+  for (let i = items.length - 1; i > 0; i--) {
     const j = random.int(i + 1)
-    const t = indices[i] as number
-    indices[i] = indices[j] as number
-    indices[j] = t
+    const t = items[i]
+    items[i] = items[j]!
+    items[j] = t!
   }
+  return items
 }

@@ -18,6 +18,14 @@ const BENCHES: Record<string, { readonly describe: string; readonly load: () => 
     describe: 'drift + quality on 1M rows × 25 features against a 100k reference, next to SciPy on the same data in memory',
     load: async () => (await import('./drift.ts')).runDriftBench,
   },
+  serving: {
+    describe: 'single-row V2 infer through Highway vs a bare node:http server on the same ORT session; worker pool; logging cost',
+    load: async () => (await import('./serving.ts')).runServingBench,
+  },
+  slo: {
+    describe: 'one evaluation tick of 100 SLOs over 30 days of rollups fed by 100M predictions, next to raw scans',
+    load: async () => (await import('./slo.ts')).runSloBench,
+  },
 }
 
 const USAGE = `Usage: npm run bench -- <benchmark> [--quick] [options]

@@ -9,7 +9,9 @@ import { runAnalysisCommand } from './analysis-commands.ts'
 import { connect } from './remote.ts'
 import { loadSloDirectory, ruleSlosFromSpecs, validateSloCommand, writeRuleFiles, type SloStatus } from '../slo/index.ts'
 import { renderSlos } from './slo-commands.ts'
+import { connectModelRemote, parseSteps, runModelsCommand, runReleaseCommand, runRollbackCommand } from './model-commands.ts'
 import { DEFAULT_REPORT_BUCKETS, MAX_REPORT_BUCKETS, parseBucketCount, runReportCommand } from './report-command.ts'
+import { runTrainCommand } from './train-command.ts'
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
@@ -45,6 +47,10 @@ Commands:
   quality             data quality of a window (from a running service)
   performance         realised and estimated performance of a window (from a running service)
   report              one self-contained HTML page: drift, histograms, quality and performance over time
+  train               train, check and register a model version (--reproduce M V retrains a recorded one)
+  models [list|show M]  registered versions, aliases and releases (from a running service)
+  release             start a canary, shadow or blue/green release of a registered version
+  rollback            move a model's champion back to the previous good version
 
 Storage is embedded ClickHouse (chDB) under --data-dir unless CLICKHOUSE_URL is set
 (with CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE).
@@ -99,6 +105,59 @@ and writes one self-contained HTML page (inline CSS and SVG: no script, no CDN, 
   --api-key K     bearer key with the read scope (default HIGHWAY_API_KEY)
   --json          print a JSON document (path, window, drift verdict) instead of the path
   -h, --help      this help`,
+  models: `Usage: highway models [list] [--json]
+       highway models show M [--json]
+
+list: every configured model with its registered versions, newest version and champion.
+show: a model's versions (aliases, lineage, gates, metrics) and its recent releases.
+  --url U         service URL (default HIGHWAY_URL or http://127.0.0.1:8080)
+  --api-key K     bearer key (default HIGHWAY_API_KEY) with the read scope
+  --json          print the API's JSON document
+  -h, --help      this help`,
+  release: `Usage: highway release --model M --version V --strategy canary|shadow|bluegreen [--fix] [--steps 5,25,50,100] [--interval S] [--json]
+
+Starts a release of a registered version on a running Highway:
+  canary     traffic weights step up (default 5, 25, 50, 100%), each judged against the champion (errors,
+             p99 latency, prediction drift, accuracy when labelled); failures roll back, success promotes
+  shadow     a share of requests is mirrored to the version (responses never change); success makes it the challenger
+  bluegreen  the champion switches at once; the old version stays loaded for an instant rollback
+Refused (409) while the model's error budget policy freezes releases, unless --fix.
+  --model M, --version V, --strategy S   required
+  --fix           the release is a fix: allowed while frozen
+  --steps LIST    canary weights or shadow shares in percent
+  --interval S    seconds between analyses (default 60)
+  --url U         service URL (default HIGHWAY_URL or http://127.0.0.1:8080)
+  --api-key K     bearer key (default HIGHWAY_API_KEY) with the operate scope
+  --json          print the API's JSON document
+  -h, --help      this help`,
+  rollback: `Usage: highway rollback --model M [--to V] [--json]
+
+Moves the model's champion back to the previous good version (or to V), stopping a running canary or shadow
+first. Repeating it is a no-op that says so; with nothing to roll back to it is refused (409). Audited.
+  --model M       model name (required)
+  --to V          the version to go back to (default: the previous good champion)
+  --url U         service URL (default HIGHWAY_URL or http://127.0.0.1:8080)
+  --api-key K     bearer key (default HIGHWAY_API_KEY) with the operate scope
+  --json          print the API's JSON document
+  -h, --help      this help`,
+  train: `Usage: highway train --model M [--data F] [--target COL] [--config C] [--data-dir D] [--json]
+       highway train --reproduce M V [--config C] [--data-dir D] [--json]
+
+Trains model M as its config's training block says (examples/highway.yaml): load and validate the data, data
+quality gates (shift against the champion's training set), split, search, refit, holdout metrics, ONNX export
+checked against the TypeScript forward pass, latency, release gates, permutation importance, and registers the
+version in the store (embedded under --data-dir, or CLICKHOUSE_URL) with its lineage and the analyzer's
+reference set. A version that fails a release gate is registered but not eligible for release.
+  --model M       model name in the config (required)
+  --data F        CSV/TSV/NDJSON file (default training.data.path), or stored, labelled predictions:
+                  clickhouse:30d (last 30 days; m h d w) or clickhouse:FROM..TO (ISO-8601 or epoch ms),
+                  optionally ending in @VERSION for one served version
+  --target COL    target column (overrides training.target)
+  --reproduce M V retrain version V of model M from its lineage (same data, hashed again; same parameters
+                  and seed) and report per metric whether it matches
+Exit code 0: registered and eligible (or reproduced); 1: a gate failed, the run stopped, or the
+reproduction differs; 2: bad usage or config. A terminal shows progress; --json prints one JSON document.
+${COMMON}`,
   demo: `Usage: highway demo [--data-dir D] [--rows N] [--json]
 
 Starts Highway on a free loopback port with embedded storage, ships a day-by-day replay of the
@@ -239,6 +298,28 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${out}\n`)
         return 0
       }
+      case 'models':
+      case 'release':
+      case 'rollback':
+        return await modelCommand(command, args)
+      case 'train': {
+        const json = args.values.json ?? false
+        const reproduce = args.values.reproduce
+        if (reproduce !== undefined ? args.positionals.length !== 1 || args.values.model !== undefined : !args.values.model || args.positionals.length > 0) {
+          process.stderr.write(`highway train: give --model M, or --reproduce M V\n\n${help}\n`)
+          return 2
+        }
+        const config = await configFrom(args)
+        const result = await runTrainCommand(
+          config,
+          reproduce !== undefined
+            ? { kind: 'reproduce', model: reproduce, version: args.positionals[0]!, json }
+            : { kind: 'train', model: args.values.model!, json, ...(args.values.data ? { data: args.values.data } : {}), ...(args.values.target ? { target: args.values.target } : {}) },
+          { progress: process.stderr },
+        )
+        ;(result.exitCode === 2 ? process.stderr : process.stdout).write(`${result.output}\n`)
+        return result.exitCode
+      }
       case 'demo':
         return await runDemo({ dataDir: args.values['data-dir'], rows: args.values.rows === undefined ? undefined : Number(args.values.rows), json: args.values.json ?? false, version: VERSION })
     }
@@ -276,6 +357,13 @@ function parse(argv: readonly string[]) {
       out: { type: 'string' },
       slos: { type: 'string' },
       buckets: { type: 'string' },
+      data: { type: 'string' },
+      target: { type: 'string' },
+      reproduce: { type: 'string' },
+      strategy: { type: 'string' },
+      fix: { type: 'boolean' },
+      steps: { type: 'string' },
+      interval: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -332,5 +420,41 @@ async function migrate(args: ReturnType<typeof parse>): Promise<number> {
   const rows = await store.queryRows<{ version: number; name: string }>(`SELECT version, name FROM \`${ctx.database}\`.schema_migrations FINAL ORDER BY version`)
   await store.close()
   process.stdout.write(args.values.json ? `${JSON.stringify({ location: store.location, migrations: rows })}\n` : `${store.location}: ${rows.map((r) => `${r.version} ${r.name}`).join('\n')}\n`)
+  return 0
+}
+
+async function modelCommand(command: 'models' | 'release' | 'rollback', args: ReturnType<typeof parse>): Promise<number> {
+  const fail = (message: string): number => {
+    process.stderr.write(`highway ${command}: ${message}\n\n${HELP[command]}\n`)
+    return 2
+  }
+  const remote = connectModelRemote({ env: readEnv(), ...(args.values.url ? { url: args.values.url } : {}), ...(args.values['api-key'] ? { apiKey: args.values['api-key'] } : {}) })
+  const json = args.values.json ?? false
+  const positiveInt = (raw: string | undefined): number | undefined => {
+    const n = Number(raw)
+    return raw !== undefined && /^\d+$/.test(raw) && n > 0 ? n : undefined
+  }
+  let out: string
+  if (command === 'models') {
+    const [sub = 'list', model] = args.positionals
+    if (sub !== 'list' && sub !== 'show') return fail(`unknown subcommand ${JSON.stringify(sub)}`)
+    if (sub === 'show' && !model) return fail('give the model: highway models show M')
+    out = await runModelsCommand(remote, { sub, ...(model ? { model } : {}), json })
+  } else if (command === 'release') {
+    const version = positiveInt(args.values.version)
+    if (!args.values.model || version === undefined) return fail('--model and --version (a positive integer) are required')
+    if (!['canary', 'shadow', 'bluegreen'].includes(args.values.strategy ?? '')) return fail(`--strategy must be canary, shadow or bluegreen, got ${JSON.stringify(args.values.strategy ?? '')}`)
+    const steps = parseSteps(args.values.steps)
+    if (!steps.ok) return fail(steps.error)
+    const interval = args.values.interval === undefined ? undefined : Number(args.values.interval)
+    if (interval !== undefined && !(interval > 0)) return fail(`--interval must be a positive number of seconds, got "${args.values.interval}"`)
+    out = await runReleaseCommand(remote, { model: args.values.model, version, strategy: args.values.strategy!, fix: args.values.fix ?? false, json, ...(steps.value ? { steps: steps.value } : {}), ...(interval !== undefined ? { intervalSeconds: interval } : {}) })
+  } else {
+    if (!args.values.model) return fail('--model is required')
+    const to = args.values.to === undefined ? undefined : positiveInt(args.values.to)
+    if (args.values.to !== undefined && to === undefined) return fail(`--to must be a positive integer, got "${args.values.to}"`)
+    out = await runRollbackCommand(remote, { model: args.values.model, json, ...(to !== undefined ? { to } : {}) })
+  }
+  process.stdout.write(`${out}\n`)
   return 0
 }

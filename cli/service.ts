@@ -1,15 +1,18 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { isIP } from 'node:net'
-import type { Config } from '../config/index.ts'
-import express from 'express'
-import { evaluateSlo, formatSpecError, loadSloDirectory, mountSloRoutes, SloMetrics, type ResolvedSlo } from '../slo/index.ts'
+import type { Config, Scope } from '../config/index.ts'
+import express, { type Response } from 'express'
+import { createBudgetPolicy, createFreezeCheck, evaluateAndPublishAll, formatSpecError, loadSloDirectory, mountSloRoutes, SloMetrics, type ResolvedSlo } from '../slo/index.ts'
 import { AnalyzerMetrics, createAnalyzer, mountAnalyzerRoutes, scheduleAnalysis, type ReferenceRecordParser } from '../analyzer/index.ts'
 import { assertModelAllowed, createCollector, createRecordValidator, principalOf, type Collector, type Logger, type RecordValidator } from '../collector/index.ts'
 import { createIngestWriter, findStoredRecords, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
+import { createCollectorSubmit, createFastInfer, createQueuedPredictionLog, ModelServer, mountServingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
+import { createAuditLog, createRegistry, mountRegistryRoutes } from '../serving/registry/index.ts'
+import { createReleaseController, mountReleaseRoutes, type ReleaseController } from '../serving/releases/index.ts'
 
 /** Components `highway start` can run; each can also run alone so it scales out on its own. */
-export const COMPONENTS = ['collector', 'analyzer', 'slo'] as const
+export const COMPONENTS = ['collector', 'analyzer', 'slo', 'serving'] as const
 /** One runnable component. */
 export type Component = (typeof COMPONENTS)[number]
 
@@ -18,6 +21,8 @@ export interface RunningService {
   readonly url: string
   readonly store: Store
   readonly collector: Collector
+  /** The ONNX model server, when the serving component runs (the registry loads versions into it). */
+  readonly serving?: ModelServer
   close(): Promise<void>
 }
 
@@ -58,22 +63,61 @@ export async function startService(options: { config: Config; components: readon
   const withAnalyzer = options.components.includes('analyzer')
   // Background work (SLO gauge refresh, analysis schedules) to stop on close.
   const stops: Array<() => void> = []
+  let serving: ModelServer | undefined
+  let servingLog: PredictionLog | undefined
+  let fastInfer: ReturnType<typeof createFastInfer> | undefined
+  let releases: ReleaseController | undefined
+  const reader = { readModelCounts: (models: readonly string[]) => readModelCounts(store, models), findStoredRecords: (q: Parameters<typeof findStoredRecords>[1]) => findStoredRecords(store, q) }
   // The collector is the HTTP shell (auth, metrics, errors); without the collector component it serves no ingest.
   const collector: Collector = createCollector({
     config,
     ingest: options.components.includes('collector'),
     sink: createIngestWriter(store, { timeoutMs: config.ingest.insertTimeoutMs }),
-    reader: { readModelCounts: (models) => readModelCounts(store, models), findStoredRecords: (q) => findStoredRecords(store, q) },
+    reader,
     isTransient: (err) => err instanceof StoreError && err.transient,
     logger,
     version: options.version,
     extend: (app, tools) => {
+      if (options.components.includes('serving')) {
+        const servingMetrics = new ServingMetrics(tools.registry)
+        // Predictions are logged into this process's collector (its ingest path, no HTTP to self), off the request path.
+        servingLog = createQueuedPredictionLog({
+          submit: createCollectorSubmit({ collector: () => collector, models: config.models, retentionDays: config.storage.retentionDays, reader }),
+          onDrop: (model, records, reason) => servingMetrics.logDropped.inc({ model, reason }, records),
+          onError: (model, error) => logger.warn('prediction log submission failed', { model, error: error instanceof Error ? error.message : String(error) }),
+        })
+        serving = new ModelServer({ metrics: servingMetrics, log: servingLog, logger })
+        mountServingRoutes(app, { server: serving, version: options.version, requireScope: (scope) => tools.auth.require(scope), assertModelAllowed: (res, model) => assertModelAllowed(principalOf(res), model) })
+        // V2 infer on plain node:http in front of express (same auth, answers and errors): see serving/fast-infer.ts.
+        fastInfer = createFastInfer({ server: serving, auth: tools.auth, logger, observe: (route, status, seconds) => collector.metrics.requestSeconds.observe({ method: 'POST', route, status: String(status) }, seconds) })
+      }
+      // Model registry and releases: reads need only the store; releases drive the model server when it runs here,
+      // refused while the error budget policy froze the model (except fixes and rollbacks).
+      const registry = createRegistry({ store, artifactsDir: config.registry.artifactsDir })
+      const audit = createAuditLog(store)
+      releases = createReleaseController({ store, registry, audit, ...(serving ? { serving } : {}), freeze: createFreezeCheck(store), logger })
+      const registryTools = { requireScope: (scope: Scope) => tools.auth.require(scope), assertModelAllowed: (res: Response, model: string) => assertModelAllowed(principalOf(res), model), actorOf: (res: Response) => principalOf(res).id }
+      mountRegistryRoutes(app, { registry, audit, tools: registryTools })
+      mountReleaseRoutes(app, { controller: releases, registry, tools: registryTools })
+      stops.push(() => releases?.close())
       if (slos.length > 0) {
-        const sloMetrics = new SloMetrics(tools.registry)
-        mountSloRoutes(app, { store, slos, metrics: sloMetrics, read: tools.auth.require('read') })
-        // Keep the gauges fresh for Prometheus between API calls.
+        const sloDeps = { store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }) }
+        mountSloRoutes(app, { ...sloDeps, slos, read: tools.auth.require('read') })
+        // Keep the gauges and the budget policy's freezes fresh between API calls.
+        // One batched tick (one rollup read for every SLO); a tick still running when the next is due is not doubled.
+        let ticking = false
+        const warn = (slo: string, err: unknown) => logger.warn('slo evaluation failed', { slo, error: err instanceof Error ? err.message : String(err) })
         const refresh = setInterval(() => {
-          for (const slo of slos) void evaluateSlo(store, slo, Date.now()).then((s) => sloMetrics.publish(s), (err: unknown) => logger.warn('slo evaluation failed', { slo: slo.name, error: err instanceof Error ? err.message : String(err) }))
+          if (ticking) return
+          ticking = true
+          void evaluateAndPublishAll(sloDeps, slos)
+            .then(
+              (outcomes) => {
+                for (const o of outcomes) if (!o.ok) warn(o.name, o.error)
+              },
+              (err: unknown) => warn('*', err),
+            )
+            .finally(() => (ticking = false))
         }, 30_000)
         refresh.unref()
         stops.push(() => clearInterval(refresh))
@@ -93,7 +137,10 @@ export async function startService(options: { config: Config; components: readon
       stops.push(scheduleAnalysis({ analyzer, models: config.models, metrics, logger }))
     },
   })
-  const server: Server = createServer(collector.app)
+  // Champions back in the model server before traffic arrives; releases a previous process left running are closed.
+  await releases?.restore()
+  const fast = fastInfer
+  const server: Server = createServer(fast ? (req, res) => void (fast(req, res) || collector.app(req, res)) : collector.app)
   server.keepAliveTimeout = 65_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -108,6 +155,7 @@ export async function startService(options: { config: Config; components: readon
     url,
     store,
     collector,
+    ...(serving ? { serving } : {}),
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
@@ -115,6 +163,8 @@ export async function startService(options: { config: Config; components: readon
           server.closeIdleConnections()
         })
         for (const stop of stops) stop()
+        await serving?.close()
+        await servingLog?.close()
         await collector.close()
         await store.close()
       })()

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { searchSpaceSchema } from '../pipeline/search/index.ts'
 
 /** Model and feature names: safe as map keys, metric labels and file names. */
 const nameSchema = z
@@ -89,6 +90,83 @@ const analysisSchema = z
   })
   .strict()
 
+/*
+ * The training block of a model (`highway train`, pipeline/train). Defaults live here, in one place; those that
+ * depend on the task (algorithm, primary metric, search space) are filled by pipeline/train's `resolveTraining`
+ * (see TRAINING_DEFAULTS there). `quality` and `featurize` are kept as plain mappings here and parsed with their
+ * owners' schemas (pipeline/data `qualityThresholdsSchema`, pipeline/featurize `fitOptionsSchema`) by
+ * `resolveTraining`, which every `highway train` runs right after loading the config: both folders import this
+ * one's types, so importing theirs here would be a cycle. The search space is cycle-free and parsed here.
+ */
+const share = z.number().min(0).lt(1)
+const trainingSchema = z
+  .object({
+    /** `logistic` (classification), `ridge` (regression) or `mlp` (either); default per task. */
+    algorithm: z.enum(['logistic', 'ridge', 'mlp']).optional(),
+    /** Column of the target in the data; `--target` overrides it. */
+    target: z.string().min(1).optional(),
+    /** Column of the row's time (ISO-8601 or epoch ms): the split is then by time, else seeded stratified. */
+    time: z.string().min(1).optional(),
+    /** How to read a data file: a default path, and format/columns for files whose extension or header does not say. */
+    data: z
+      .object({
+        path: z.string().min(1).optional(),
+        format: z.enum(['csv', 'tsv', 'ndjson']).optional(),
+        columns: z.array(z.string().min(1)).min(1).optional(),
+        header: z.boolean().optional(),
+        missingValues: z.array(z.string()).optional(),
+      })
+      .strict()
+      .default({}),
+    /** Class names in output order (binary: the positive class second); default: the target's values, sorted. */
+    classes: z.array(z.string().min(1)).min(2).optional(),
+    split: z
+      .object({
+        /** Share of rows for validation (with `holdoutFrom`: of the rows before it). */
+        validation: share.default(0.15),
+        /** Share of rows for the holdout (ignored with `holdoutFrom`). */
+        holdout: share.default(0.15),
+        /** Time split only: rows at or after this time (ISO-8601 or epoch ms) are the holdout. */
+        holdoutFrom: z.union([z.string().min(1), z.number().int()]).optional(),
+        seed: z.number().int().default(42),
+      })
+      .strict()
+      .refine((s) => s.validation + s.holdout < 1, { message: 'validation + holdout must leave rows for training (sum < 1)' })
+      .default({ validation: 0.15, holdout: 0.15, seed: 42 }),
+    search: z
+      .object({
+        method: z.enum(['grid', 'random']).default('grid'),
+        /** Trials of a random search. */
+        trials: z.number().int().min(1).max(1000).default(10),
+        seed: z.number().int().default(42),
+        /** Hyperparameter → domain (pipeline/search); default per algorithm. */
+        space: searchSpaceSchema.optional(),
+      })
+      .strict()
+      .default({ method: 'grid', trials: 10, seed: 42 }),
+    /** Metric that ranks trials and decides the champion gate (pipeline/metrics name); default per task. */
+    metric: z.string().min(1).optional(),
+    /** Data quality gate thresholds (pipeline/data `qualityThresholdsSchema`). */
+    quality: z.record(z.string(), z.unknown()).default({}),
+    /** Featurisation options (pipeline/featurize `fitOptionsSchema`). */
+    featurize: z.record(z.string(), z.unknown()).default({}),
+    gates: z
+      .object({
+        /** Required improvement over the champion in the metric's units (negative tolerates a small loss). */
+        championMargin: z.number().default(0),
+        /** Per-slice check against the champion: a category feature and the largest allowed worsening. */
+        slice: z
+          .object({ feature: z.string().min(1), tolerance: z.number().min(0).default(0.05), minCount: z.number().int().min(1).default(30) })
+          .strict()
+          .optional(),
+        /** Budget of the p99 single-row latency through onnxruntime, ms. */
+        latencyP99Ms: z.number().positive().default(50),
+      })
+      .strict()
+      .default({ championMargin: 0, latencyP99Ms: 50 }),
+  })
+  .strict()
+
 /** One model's schema as declared in the config file. */
 export const modelSpecSchema = z
   .object({
@@ -101,11 +179,21 @@ export const modelSpecSchema = z
     unknownFeatures: z.enum(['reject', 'drop']).default('reject'),
     drift: driftSchema.default({ shareThreshold: 0.5, correction: 'none', thresholds: 'static', features: {} }),
     analysis: analysisSchema.default({ window: 3600, labelHorizon: 7 * 86_400, minLabelCoverage: 0.5, referenceSampleSize: 100_000, minRows: 30, exactMaxRows: 50_000 }),
+    /** How `highway train` trains this model (optional: a model may be trained elsewhere). */
+    training: trainingSchema.optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
     for (const name of Object.keys(m.drift.features)) {
       if (!(name in m.features)) ctx.addIssue({ code: 'custom', path: ['drift', 'features', name], message: `names no feature of the model (have: ${Object.keys(m.features).join(', ')})` })
+    }
+    const slice = m.training?.gates.slice?.feature
+    if (slice !== undefined && m.features[slice]?.type !== 'category') {
+      ctx.addIssue({ code: 'custom', path: ['training', 'gates', 'slice', 'feature'], message: `must name a category feature of the model, got ${JSON.stringify(slice)}` })
+    }
+    for (const key of ['target', 'time'] as const) {
+      const column = m.training?.[key]
+      if (column !== undefined && column in m.features) ctx.addIssue({ code: 'custom', path: ['training', key], message: `must not be a feature of the model, got ${JSON.stringify(column)}` })
     }
   })
 
@@ -133,6 +221,8 @@ export const configSchema = z
     /** Directory of OpenSLO v1 YAML files (`highway slo validate DIR` checks them). */
     slos: z.string().min(1).optional(),
     auth: z.object({ keys: z.array(apiKeySchema).default([]) }).strict().default({ keys: [] }),
+    /** Model registry: where content-addressed ONNX artifacts are kept. */
+    registry: z.object({ artifactsDir: z.string().min(1).default('./artifacts') }).strict().default({ artifactsDir: './artifacts' }),
     server: z
       .object({
         host: z.string().min(1).default('127.0.0.1'),
@@ -204,5 +294,7 @@ export type Scope = z.infer<typeof scopeSchema>
 export type ApiKey = z.infer<typeof apiKeySchema>
 /** A drift test name. */
 export type DriftTest = z.infer<typeof driftTestSchema>
+/** A model's training block as validated (task-dependent defaults still unfilled). */
+export type TrainingSpec = z.infer<typeof trainingSchema>
 /** A model task. */
 export type Task = z.infer<typeof taskSchema>

@@ -1,11 +1,12 @@
 import {
   clickhouseCount,
-  lastPredictionBySlice,
-  rollupCounts,
-  rollupCountsBySlice,
+  readRollups,
   savedResultsEndingIn,
-  UnsupportedSelectionError,
+  type RollupAnswer,
+  type RollupGrid,
+  type RollupNeed,
   type RollupSelection,
+  type RollupTarget,
   type Store,
 } from '../store/index.ts'
 import {
@@ -46,8 +47,6 @@ export interface SloStatus {
   policy: { frozen: boolean; reason?: string; since?: string }
 }
 
-type Windows = ReadonlyArray<{ key: string; fromMs: number; seconds: number | undefined }>
-
 /** The model an SLO guards: its `type: highway` SLI's model, else its `model` label, else ''. */
 export function sloModel(slo: ResolvedSlo): string {
   const sli = slo.sli
@@ -76,95 +75,72 @@ function selectionOf(q: HighwayEventQuery, role: 'numerator' | 'total', numerato
   }
 }
 
-/** Numerator (good or bad) and total per window, or why this version cannot count them. */
+/** Numerator (good or bad) and total per window. */
 type Counts = { numerator: Record<string, number>; total: Record<string, number> }
 type SliceCountsResult = { numerator: number[]; total: number[] }
 
 /** Most slices an SLO's own SQL is run for (one query each); more is refused rather than slow. */
 const MAX_SQL_SLICES = 1_440
 
-async function countRatio(store: Store, slo: ResolvedSlo, windows: Windows, asOf: number): Promise<Counts | string> {
-  const sli = slo.sli
-  if (sli.kind !== 'ratio') return 'not a ratio SLI'
-  const numerator = sli.good ?? sli.bad
-  const total = sli.total
-  if (numerator.type === 'highway' && total.type === 'highway') {
-    const [n, t] = await rollupCounts(store, total, [selectionOf(numerator, 'numerator', numerator), selectionOf(total, 'total', numerator)], windows, asOf)
-    return { numerator: n ?? {}, total: t ?? {} }
-  }
-  if (numerator.type === 'clickhouse' && total.type === 'clickhouse') {
-    const run = async (sql: string) => {
-      const out: Record<string, number> = {}
-      for (const w of windows) out[w.key] = await clickhouseCount(store, sql, w.fromMs, asOf)
-      return out
+/**
+ * Answers a tick's rollup needs, in order: the port the evaluator reads rollups through. The default is
+ * `readRollups` (one query per table for the whole tick); the benchmark plugs in raw scans to check it.
+ */
+export type RollupReader = (needs: readonly RollupNeed[]) => Promise<RollupAnswer[]>
+
+/** One SLO of a tick: the rollup figures it needs, and how its status is finished once they are read. */
+interface Plan {
+  readonly needs: readonly RollupNeed[]
+  /** Finishes the status from the answers to `needs` (same order); runs the SLO's own SQL or reads analyzer results, if any. */
+  finish(answers: readonly RollupAnswer[]): Promise<SloStatus>
+}
+
+/** The outcome of one SLO in a tick: its status, or the error its own I/O (an SLO's ClickHouse SQL) raised. */
+export type SloOutcome = { readonly ok: true; readonly status: SloStatus } | { readonly ok: false; readonly name: string; readonly error: unknown }
+
+const targetOf = (q: { readonly model: string; readonly version?: string }): RollupTarget => (q.version === undefined ? { model: q.model } : { model: q.model, version: q.version })
+const gridOf = (g: Grid): RollupGrid => ({ startMs: g.startMs, stepMs: g.sliceSeconds * 1000, count: g.count })
+const firstError = (answers: readonly RollupAnswer[]): string | undefined => answers.find((a) => !a.ok)?.error
+const countsOf = (a: RollupAnswer | undefined): number[] => (a?.ok ? a.values.map((v) => v ?? 0) : [])
+
+/** Evaluates one SLO as of `nowMs` (a tick of one): SLI over the period, budget, burn rates per window, alerts. */
+export async function evaluateSlo(store: Store, slo: ResolvedSlo, nowMs: number, read?: RollupReader): Promise<SloStatus> {
+  const [outcome] = await evaluateSlos(store, [slo], nowMs, read)
+  if (!outcome?.ok) throw outcome?.error ?? new Error(`SLO ${slo.name} was not evaluated`)
+  return outcome.status
+}
+
+/**
+ * Evaluates every SLO of a tick as of `nowMs`. All their rollup figures (every window and slice of every SLO) are
+ * read together, in one query per rollup table (`readRollups`), then each SLO is finished in TypeScript; only SLIs
+ * with their own SQL or analyzer results add queries of their own. A failing shared read rejects the whole tick;
+ * an SLO whose own SQL fails gets `{ ok: false }` and the others are still answered.
+ */
+export async function evaluateSlos(store: Store, slos: readonly ResolvedSlo[], nowMs: number, read: RollupReader = (needs) => readRollups(store, needs)): Promise<SloOutcome[]> {
+  const plans = slos.map((slo): Plan => {
+    try {
+      return planSlo(store, slo, nowMs)
+    } catch (error) {
+      return { needs: [], finish: () => Promise.reject(error) }
     }
-    return { numerator: await run(numerator.query), total: await run(total.query) }
-  }
-  return `${numerator.type} SLIs are evaluated by Prometheus (highway rules), not by Highway`
+  })
+  const needs = plans.flatMap((p) => p.needs)
+  const answers = needs.length === 0 ? [] : await read(needs)
+  let offset = 0
+  return Promise.all(
+    plans.map(async (plan, i): Promise<SloOutcome> => {
+      const mine = answers.slice(offset, (offset += plan.needs.length))
+      try {
+        return { ok: true, status: await plan.finish(mine) }
+      } catch (error) {
+        return { ok: false, name: slos[i]!.name, error }
+      }
+    }),
+  )
 }
 
-async function countRatioSlices(store: Store, slo: ResolvedSlo, grid: Grid): Promise<SliceCountsResult | string> {
-  const sli = slo.sli
-  if (sli.kind !== 'ratio') return 'not a ratio SLI'
-  const numerator = sli.good ?? sli.bad
-  const total = sli.total
-  if (numerator.type === 'highway' && total.type === 'highway') {
-    const [n, t] = await rollupCountsBySlice(store, total, [selectionOf(numerator, 'numerator', numerator), selectionOf(total, 'total', numerator)], grid)
-    return { numerator: n ?? [], total: t ?? [] }
-  }
-  if (numerator.type === 'clickhouse' && total.type === 'clickhouse') {
-    if (grid.count > MAX_SQL_SLICES) return `ClickHouse SQL SLIs are run once per slice, at most ${MAX_SQL_SLICES} slices; this SLO has ${grid.count}: use a longer timeSliceWindow`
-    const n: number[] = []
-    const t: number[] = []
-    for (let k = 0; k < grid.count; k++) {
-      const from = grid.startMs + k * grid.sliceSeconds * 1000
-      const to = from + grid.sliceSeconds * 1000
-      n.push(await clickhouseCount(store, numerator.query, from, to))
-      t.push(await clickhouseCount(store, total.query, from, to))
-    }
-    return { numerator: n, total: t }
-  }
-  return `${numerator.type} SLIs are evaluated by Prometheus (highway rules), not by Highway`
-}
-
-/** One value list per slice of a threshold SLI, from the analyzer's saved results or the rollups. */
-async function measureSlices(store: Store, slo: ResolvedSlo, grid: Grid): Promise<number[][] | string> {
-  const sli = slo.sli
-  if (sli.kind !== 'threshold') return 'not a threshold SLI'
-  const m = sli.measure
-  const sliceMs = grid.sliceSeconds * 1000
-  const endOf = (k: number) => grid.startMs + (k + 1) * sliceMs
-  if (m.type === 'clickhouse') {
-    if (grid.count > MAX_SQL_SLICES) return `ClickHouse SQL SLIs are run once per slice, at most ${MAX_SQL_SLICES} slices; this SLO has ${grid.count}: use a longer timeSliceWindow`
-    const out: number[][] = []
-    for (let k = 0; k < grid.count; k++) out.push([await clickhouseCount(store, m.query, endOf(k) - sliceMs, endOf(k))])
-    return out
-  }
-  if (m.type !== 'highway') return `${m.type} SLIs are evaluated by Prometheus (highway rules), not by Highway`
-  const target = { model: m.model, ...(m.version === undefined ? {} : { version: m.version }) }
-  if (m.measure === 'freshness_seconds') {
-    const last = await lastPredictionBySlice(store, target, grid)
-    return last.map((t, k) => (t === null ? [] : [Math.max(0, (endOf(k) - t) / 1000)]))
-  }
-  if (m.measure === 'label_coverage') {
-    const [labelled, all] = await rollupCountsBySlice(store, target, [{ select: 'labelled' }, { select: 'all' }], grid)
-    return (all ?? []).map((n, k) => (n === 0 ? [] : [(labelled?.[k] ?? 0) / n]))
-  }
-  const job = measureJob(m)
-  if (job === undefined) return `measure ${m.measure} is not evaluated`
-  // An analyzer window belongs to the slice its end falls in: the slice in which its verdict became known.
-  const results = await savedResultsEndingIn(store, { job, model: m.model, version: m.version ?? '', fromMs: grid.startMs, toMs: endOf(grid.count - 1) })
-  const out: number[][] = Array.from({ length: grid.count }, () => [])
-  for (const r of results) {
-    const k = Math.ceil((r.toMs - grid.startMs) / sliceMs) - 1
-    const value = measureValue(m, r.result)
-    if (k >= 0 && k < grid.count && value !== undefined) out[k]!.push(value)
-  }
-  return out
-}
-
-/** Evaluates one SLO as of `nowMs`: SLI over the period, budget, burn rates per window, alerts. */
-export async function evaluateSlo(store: Store, slo: ResolvedSlo, nowMs: number): Promise<SloStatus> {
+/** Plans one SLO as of `nowMs`: its period, windows, alert tiers and rollup needs (pure), and how to finish it. */
+function planSlo(store: Store, slo: ResolvedSlo, nowMs: number): Plan {
   // Quality SLIs are judged only on windows whose labels have matured: evaluate as of now − evaluationDelay.
   const asOf = nowMs - slo.evaluationDelaySeconds * 1000
   const bounds = periodBounds(slo.window, asOf)
@@ -182,7 +158,7 @@ export async function evaluateSlo(store: Store, slo: ResolvedSlo, nowMs: number)
   const tiers = tierSpecs.length === 0 ? [] : alertWindows(periodSeconds, tierSpecs)
   const windowSeconds = sliWindows(periodSeconds, tierSpecs)
   const windowKeys = windowSeconds.map((s) => (s === periodSeconds ? 'period' : formatPromDuration(s)))
-  const windows: Windows = windowSeconds.map((s, i) => ({
+  const windows = windowSeconds.map((s, i) => ({
     key: windowKeys[i]!,
     fromMs: s === periodSeconds ? bounds.startMs : Math.max(bounds.startMs, asOf - s * 1000),
     seconds: s === periodSeconds ? undefined : s,
@@ -207,6 +183,7 @@ export async function evaluateSlo(store: Store, slo: ResolvedSlo, nowMs: number)
     time_to_exhaustion_s: null,
     policy: { frozen: false },
   }
+  const unsupported = (detail: string): Plan => ({ needs: [], finish: async () => ({ ...base, status: 'unsupported', detail }) })
   const finish = (s: { good: number; total: number; ratio: number | null; consumed: number; burnRates: Record<string, number | null>; events: Record<string, number>; minEvents: number }): SloStatus => {
     const alerts = evaluateAlerts({ tiers, burnRates: s.burnRates, events: s.events, minEvents: s.minEvents })
     const current = tiers.length === 0 ? null : (s.burnRates[formatPromDuration(currentBurnWindowSeconds(tiers))] ?? null)
@@ -223,10 +200,9 @@ export async function evaluateSlo(store: Store, slo: ResolvedSlo, nowMs: number)
       policy: { frozen: s.total > 0 && remaining <= 0 },
     }
   }
-  try {
-    if (slo.budgeting === 'Occurrences') {
-      const c = await countRatio(store, slo, windows, asOf)
-      if (typeof c === 'string') return { ...base, status: 'unsupported', detail: c }
+
+  if (slo.budgeting === 'Occurrences') {
+    const finishCounts = (c: Counts): SloStatus => {
       const isBad = slo.sli.kind === 'ratio' && slo.sli.bad !== undefined
       const good: Record<string, number> = {}
       const burnRates: Record<string, number | null> = {}
@@ -241,28 +217,48 @@ export async function evaluateSlo(store: Store, slo: ResolvedSlo, nowMs: number)
       const budget = errorBudget({ target: objective.target, goodEvents: periodGood, totalEvents: periodTotal, ...(slo.wilson ? { wilsonConfidence: slo.wilson.confidence } : {}) })
       return finish({ good: periodGood, total: periodTotal, ratio: periodTotal === 0 ? null : periodGood / periodTotal, consumed: budget.consumed, burnRates, events: c.total, minEvents: slo.minEvents })
     }
-    // Timeslices and RatioTimeslices: slices of `timeSliceWindow` from the period's start, judged once elapsed.
-    const sliceSeconds = objective.timeSliceWindowSeconds
-    if (sliceSeconds === undefined) return { ...base, status: 'unsupported', detail: `${slo.budgeting} budgeting needs timeSliceWindow` }
-    const grid = completeSlices(bounds.startMs, asOf, sliceSeconds)
-    let slices: Slice[]
-    if (slo.sli.kind === 'threshold') {
-      if (objective.op === undefined || objective.value === undefined) return { ...base, status: 'unsupported', detail: 'a threshold SLI needs the objective op and value' }
-      const values = grid.count === 0 ? [] : await measureSlices(store, slo, grid)
-      if (typeof values === 'string') return { ...base, status: 'unsupported', detail: values }
-      slices = judgeValues(values, objective.op, objective.value)
-    } else {
-      const counts = grid.count === 0 ? { numerator: [], total: [] } : await countRatioSlices(store, slo, grid)
-      if (typeof counts === 'string') return { ...base, status: 'unsupported', detail: counts }
-      const isBad = slo.sli.bad !== undefined
-      slices = counts.total.map((t, k) => {
-        if (t < slo.minEvents) return null
-        const n = Math.min(Math.max(counts.numerator[k] ?? 0, 0), t)
-        const good = isBad ? t - n : n
-        return { good, bad: t - good }
-      })
+    const sli = slo.sli
+    if (sli.kind !== 'ratio') return unsupported('not a ratio SLI')
+    const numerator = sli.good ?? sli.bad
+    const total = sli.total
+    if (numerator.type === 'highway' && total.type === 'highway') {
+      // Each window [from, asOf) is a grid of one slice: the tick's SLOs sharing windows share their sums.
+      const selections = [selectionOf(numerator, 'numerator', numerator), selectionOf(total, 'total', numerator)]
+      const needs = selections.flatMap((selection) =>
+        windows.map((w): RollupNeed => ({ kind: 'count', target: targetOf(total), selection, grid: { startMs: w.fromMs, stepMs: asOf - w.fromMs, count: 1 } })),
+      )
+      return {
+        needs,
+        finish: async (answers) => {
+          const error = firstError(answers)
+          if (error !== undefined) return { ...base, status: 'unsupported', detail: error }
+          const byWindow = (s: number) => Object.fromEntries(windows.map((w, j) => [w.key, countsOf(answers[s * windows.length + j])[0] ?? 0]))
+          return finishCounts({ numerator: byWindow(0), total: byWindow(1) })
+        },
+      }
     }
-    const method = { target: objective.target, ...(objective.timeSliceTarget === undefined ? {} : { timeSliceTarget: objective.timeSliceTarget }) }
+    if (numerator.type === 'clickhouse' && total.type === 'clickhouse') {
+      return {
+        needs: [],
+        finish: async () => {
+          const run = async (sql: string) => {
+            const out: Record<string, number> = {}
+            for (const w of windows) out[w.key] = await clickhouseCount(store, sql, w.fromMs, asOf)
+            return out
+          }
+          return finishCounts({ numerator: await run(numerator.query), total: await run(total.query) })
+        },
+      }
+    }
+    return unsupported(`${numerator.type} SLIs are evaluated by Prometheus (highway rules), not by Highway`)
+  }
+
+  // Timeslices and RatioTimeslices: slices of `timeSliceWindow` from the period's start, judged once elapsed.
+  const sliceSeconds = objective.timeSliceWindowSeconds
+  if (sliceSeconds === undefined) return unsupported(`${slo.budgeting} budgeting needs timeSliceWindow`)
+  const grid = completeSlices(bounds.startMs, asOf, sliceSeconds)
+  const method = { target: objective.target, ...(objective.timeSliceTarget === undefined ? {} : { timeSliceTarget: objective.timeSliceTarget }) }
+  const finishSlices = (slices: Slice[]): SloStatus => {
     const burnRates: Record<string, number | null> = {}
     const events: Record<string, number> = {}
     for (const w of windows) {
@@ -278,11 +274,136 @@ export async function evaluateSlo(store: Store, slo: ResolvedSlo, nowMs: number)
       consumed: period.burnRate ?? 0,
       burnRates,
       events,
-      // The events guard is applied per slice above; a window needs one judged slice.
+      // The events guard is applied per slice below; a window needs one judged slice.
       minEvents: 1,
     })
-  } catch (err) {
-    if (err instanceof UnsupportedSelectionError) return { ...base, status: 'unsupported', detail: err.message }
-    throw err
+  }
+  if (slo.sli.kind === 'threshold') {
+    const { op, value } = objective
+    if (op === undefined || value === undefined) return unsupported('a threshold SLI needs the objective op and value')
+    const measured = planMeasure(store, slo, grid)
+    if (typeof measured === 'string') return unsupported(measured)
+    return {
+      needs: measured.needs,
+      finish: async (answers) => {
+        const values = await measured.values(answers)
+        if (typeof values === 'string') return { ...base, status: 'unsupported', detail: values }
+        return finishSlices(judgeValues(values, op, value))
+      },
+    }
+  }
+  const counted = planRatioSlices(store, slo, grid)
+  if (typeof counted === 'string') return unsupported(counted)
+  const isBad = slo.sli.bad !== undefined
+  return {
+    needs: counted.needs,
+    finish: async (answers) => {
+      const counts = await counted.counts(answers)
+      if (typeof counts === 'string') return { ...base, status: 'unsupported', detail: counts }
+      return finishSlices(
+        counts.total.map((t, k) => {
+          if (t < slo.minEvents) return null
+          const n = Math.min(Math.max(counts.numerator[k] ?? 0, 0), t)
+          const good = isBad ? t - n : n
+          return { good, bad: t - good }
+        }),
+      )
+    },
+  }
+}
+
+/** Per-slice numerator and total of a ratio SLI: rollup needs, or the SLO's own SQL once per slice. */
+function planRatioSlices(store: Store, slo: ResolvedSlo, grid: Grid): { needs: RollupNeed[]; counts(answers: readonly RollupAnswer[]): Promise<SliceCountsResult | string> } | string {
+  const sli = slo.sli
+  if (sli.kind !== 'ratio') return 'not a ratio SLI'
+  const numerator = sli.good ?? sli.bad
+  const total = sli.total
+  if (grid.count === 0) return { needs: [], counts: async () => ({ numerator: [], total: [] }) }
+  if (numerator.type === 'highway' && total.type === 'highway') {
+    const selections = [selectionOf(numerator, 'numerator', numerator), selectionOf(total, 'total', numerator)]
+    return {
+      needs: selections.map((selection) => ({ kind: 'count', target: targetOf(total), selection, grid: gridOf(grid) })),
+      counts: async (answers) => firstError(answers) ?? { numerator: countsOf(answers[0]), total: countsOf(answers[1]) },
+    }
+  }
+  if (numerator.type === 'clickhouse' && total.type === 'clickhouse') {
+    if (grid.count > MAX_SQL_SLICES) return `ClickHouse SQL SLIs are run once per slice, at most ${MAX_SQL_SLICES} slices; this SLO has ${grid.count}: use a longer timeSliceWindow`
+    return {
+      needs: [],
+      counts: async () => {
+        const n: number[] = []
+        const t: number[] = []
+        for (let k = 0; k < grid.count; k++) {
+          const from = grid.startMs + k * grid.sliceSeconds * 1000
+          const to = from + grid.sliceSeconds * 1000
+          n.push(await clickhouseCount(store, numerator.query, from, to))
+          t.push(await clickhouseCount(store, total.query, from, to))
+        }
+        return { numerator: n, total: t }
+      },
+    }
+  }
+  return `${numerator.type} SLIs are evaluated by Prometheus (highway rules), not by Highway`
+}
+
+/** One value list per slice of a threshold SLI: from the rollups, the analyzer's saved results, or the SLO's own SQL. */
+function planMeasure(store: Store, slo: ResolvedSlo, grid: Grid): { needs: RollupNeed[]; values(answers: readonly RollupAnswer[]): Promise<number[][] | string> } | string {
+  const sli = slo.sli
+  if (sli.kind !== 'threshold') return 'not a threshold SLI'
+  const m = sli.measure
+  const sliceMs = grid.sliceSeconds * 1000
+  const endOf = (k: number) => grid.startMs + (k + 1) * sliceMs
+  if (m.type === 'clickhouse') {
+    if (grid.count > MAX_SQL_SLICES) return `ClickHouse SQL SLIs are run once per slice, at most ${MAX_SQL_SLICES} slices; this SLO has ${grid.count}: use a longer timeSliceWindow`
+    return {
+      needs: [],
+      values: async () => {
+        const out: number[][] = []
+        for (let k = 0; k < grid.count; k++) out.push([await clickhouseCount(store, m.query, endOf(k) - sliceMs, endOf(k))])
+        return out
+      },
+    }
+  }
+  if (m.type !== 'highway') return `${m.type} SLIs are evaluated by Prometheus (highway rules), not by Highway`
+  if (grid.count === 0) return { needs: [], values: async () => [] }
+  const target = targetOf(m)
+  if (m.measure === 'freshness_seconds') {
+    return {
+      needs: [{ kind: 'last', target, grid: gridOf(grid) }],
+      values: async ([last]) => {
+        if (!last?.ok) return last?.error ?? 'no answer'
+        return last.values.map((t, k) => (t === null ? [] : [Math.max(0, (endOf(k) - t) / 1000)]))
+      },
+    }
+  }
+  if (m.measure === 'label_coverage') {
+    return {
+      needs: [
+        { kind: 'count', target, selection: { select: 'labelled' }, grid: gridOf(grid) },
+        { kind: 'count', target, selection: { select: 'all' }, grid: gridOf(grid) },
+      ],
+      values: async (answers) => {
+        const error = firstError(answers)
+        if (error !== undefined) return error
+        const labelled = countsOf(answers[0])
+        return countsOf(answers[1]).map((n, k) => (n === 0 ? [] : [(labelled[k] ?? 0) / n]))
+      },
+    }
+  }
+  const job = measureJob(m)
+  if (job === undefined) return `measure ${m.measure} is not evaluated`
+  return {
+    needs: [],
+    values: async () => {
+      // An analyzer window belongs to the slice its end falls in: the slice in which its verdict became known.
+      const results = await savedResultsEndingIn(store, { job, model: m.model, version: m.version ?? '', fromMs: grid.startMs, toMs: endOf(grid.count - 1) })
+      const out: number[][] = Array.from({ length: grid.count }, () => [])
+      for (const r of results) {
+        const k = Math.ceil((r.toMs - grid.startMs) / sliceMs) - 1
+        const value = measureValue(m, r.result)
+        if (k >= 0 && k < grid.count && value !== undefined) out[k]!.push(value)
+      }
+      return out
+    },
   }
 }

@@ -21,164 +21,277 @@ export interface RollupTarget {
   readonly version?: string
 }
 
-type Rollup = 'prediction_rollup_1m' | 'label_rollup_1m'
+type Table = 'prediction_rollup_1m' | 'label_rollup_1m' | 'quarantine'
 
-/** Which rollup answers a selection, and its aggregate under a row condition `c`. */
-function aggregateOf(sel: RollupSelection, params: Record<string, unknown>, i: number): { table: Rollup; expr: (c: string) => string } {
+/**
+ * Slices [startMs + k·stepMs, startMs + (k+1)·stepMs) for k = 0 … count − 1. A burn-rate window [from, to) is a
+ * grid of one slice (stepMs = to − from). Rollup rows are whole minutes: a minute belongs to the slice its start
+ * falls in, boundaries read to the second (so a window from 12:00:30 starts with the minute 12:01).
+ */
+export interface RollupGrid {
+  readonly startMs: number
+  readonly stepMs: number
+  readonly count: number
+}
+
+/** One figure an SLO evaluation reads from the rollups: a selection's count per slice, or the newest prediction per slice. */
+export type RollupNeed =
+  | { readonly kind: 'count'; readonly target: RollupTarget; readonly selection: RollupSelection; readonly grid: RollupGrid }
+  /** Time of the newest prediction at or before the end of each slice (Unix ms; null before the first one): freshness. */
+  | { readonly kind: 'last'; readonly target: RollupTarget; readonly grid: RollupGrid }
+
+/** The answer to one need: `grid.count` values (counts, or newest-prediction times), or why it cannot be answered. */
+export type RollupAnswer = { readonly ok: true; readonly values: ReadonlyArray<number | null> } | { readonly ok: false; readonly error: string }
+
+/**
+ * One aggregate of one table, per (model, version, grid, slice) in the batched query. `sql` gets the condition
+ * "this row's grid needs me": costly aggregates (array merges, maps, max) use it to skip the grids that do not.
+ */
+interface Aggregate {
+  readonly key: string
+  readonly sql: (needed: string) => string
+  /** Reads the tick's one merge of the latency bucket arrays (`le_state`) rather than merging its own. */
+  readonly latency?: true
+}
+
+/** A need resolved to terms: value = Σ sign × aggregate over the grid's rows (or max, for `last`). */
+interface Term {
+  readonly table: Table
+  readonly aggregate: Aggregate
+  readonly sign: 1 | -1
+  readonly grid: RollupGrid
+}
+
+/** The aggregates a selection sums, and with what sign; throws UnsupportedSelectionError for one the rollup cannot answer. */
+function termsOf(sel: RollupSelection, grid: RollupGrid): Term[] {
+  const p = (key: string, sql: string, sign: 1 | -1 = 1): Term => ({ table: 'prediction_rollup_1m', aggregate: { key, sql: () => sql }, sign, grid })
+  const l = (key: string, sql: (needed: string) => string): Term => ({ table: 'label_rollup_1m', aggregate: { key, sql }, sign: 1, grid })
+  const predictions = p('n', 'sum(predictions)')
   switch (sel.select) {
     case 'latency_below': {
       const b = LATENCY_BUCKETS_MS.indexOf(sel.thresholdMs as (typeof LATENCY_BUCKETS_MS)[number])
       if (b < 0) throw new UnsupportedSelectionError(`thresholdMs must be one of the rollup's latency buckets (${LATENCY_BUCKETS_MS.join(', ')} ms), got ${sel.thresholdMs}`)
-      return { table: 'prediction_rollup_1m', expr: (c) => `sumForEachMergeIf(latency_le, ${c})[${b + 1}]` }
+      return [{ table: 'prediction_rollup_1m', aggregate: { key: `le${b}`, sql: () => `le_state[${b + 1}]`, latency: true }, sign: 1, grid }]
     }
     case 'ok':
-      return { table: 'prediction_rollup_1m', expr: (c) => `sumIf(predictions, ${c}) - sumIf(errors, ${c})` }
+      return [predictions, p('e', 'sum(errors)', -1)]
     case 'latency_total':
-      return { table: 'prediction_rollup_1m', expr: (c) => `sumIf(latency_count, ${c})` }
+      return [p('lc', 'sum(latency_count)')]
     case 'all':
+      return [predictions]
     case 'not_quarantined_total':
-      return { table: 'prediction_rollup_1m', expr: (c) => `sumIf(predictions, ${c})` }
+      // Every record received: stored predictions plus those the schema rejected (the quarantine holds only those).
+      return [predictions, { table: 'quarantine', aggregate: { key: 'q', sql: () => 'count()' }, sign: 1, grid }]
     case 'labelled':
-      return { table: 'label_rollup_1m', expr: (c) => `sumIf(labelled, ${c})` }
+      return [l('lab', () => 'sum(labelled)')]
     case 'correct': {
-      if (sel.tolerance === undefined) return { table: 'label_rollup_1m', expr: (c) => `sumIf(correct, ${c})` }
+      if (sel.tolerance === undefined) return [l('cor', () => 'sum(correct)')]
+      if (!Number.isFinite(sel.tolerance) || sel.tolerance < 0) throw new UnsupportedSelectionError(`tolerance must be a finite number ≥ 0, got ${sel.tolerance}`)
       // Errors are kept as DDSketch keys (relative accuracy 0.2 %, store/analysis-schema.ts): the bucket that holds
-      // the tolerance counts as within it, so an error up to 0.4 % above the tolerance may count as correct.
-      params[`tol${i}`] = sel.tolerance
-      const key = sketchKeyExpr(`toFloat64({tol${i}:Float64})`)
-      return { table: 'label_rollup_1m', expr: (c) => `arraySum(mapValues(mapFilter((k, v) -> k >= 0 AND k <= ${key}, sumMapIf(abs_error, ${c}))))` }
+      // the tolerance counts as within it, so an error up to 0.4 % above the tolerance may count as correct. The
+      // tolerance is a checked finite number, written as a literal (String(number) cannot carry SQL).
+      const key = sketchKeyExpr(`toFloat64(${String(sel.tolerance)})`)
+      return [l(`tol${String(sel.tolerance)}`, (needed) => `sumIf(arraySum(mapValues(mapFilter((k, v) -> k >= 0 AND k <= ${key}, abs_error))), ${needed})`)]
     }
   }
 }
 
-/**
- * Counts a model's predictions matching each selection in several windows that all end at `toMs`, in one pass
- * per rollup (`prediction_rollup_1m`, `label_rollup_1m`; windows start on whole minutes, the rollups' grain).
- * Never scans raw rows, except the quarantine table for `not_quarantined` totals, which holds only rejected
- * records. Label selections count predictions by the minute they were MADE, with the newest label of each.
- */
-export async function rollupCounts(
-  store: Store,
-  target: RollupTarget,
-  selections: readonly RollupSelection[],
-  windows: ReadonlyArray<{ key: string; fromMs: number }>,
-  toMs: number,
-): Promise<Array<Record<string, number>>> {
-  const params: Record<string, unknown> = { model: target.model, version: target.version ?? '', to: toMs, earliest: Math.min(...windows.map((w) => w.fromMs)) }
-  windows.forEach((w, i) => (params[`w${i}`] = w.fromMs))
-  const aggregates = selections.map((s, i) => aggregateOf(s, params, i))
-  const out: Array<Record<string, number>> = selections.map(() => ({}))
-  for (const table of ['prediction_rollup_1m', 'label_rollup_1m'] as const) {
-    const mine = aggregates.flatMap((a, i) => (a.table === table ? [{ a, i }] : []))
-    if (mine.length === 0) continue
-    const cols = mine.flatMap(({ a, i }) => windows.map((_w, j) => `${a.expr(`minute >= toDateTime(intDiv({w${j}:Int64}, 1000))`)} AS s${i}_w${j}`))
-    const [row] = await store.queryRows<Record<string, number>>(
-      `SELECT ${cols.join(', ')} FROM ${tableName(store.ctx, table)}
-       WHERE model = {model:String} AND ({version:String} = '' OR version = {version:String})
-         AND minute >= toDateTime(intDiv({earliest:Int64}, 1000)) AND minute < toDateTime(intDiv({to:Int64}, 1000))`,
-      params,
-    )
-    for (const { i } of mine) windows.forEach((w, j) => (out[i]![w.key] = Number(row?.[`s${i}_w${j}`] ?? 0)))
-  }
-  const quarantined = selections.flatMap((s, i) => (s.select === 'not_quarantined_total' ? [i] : []))
-  if (quarantined.length > 0) {
-    const qcols = windows.map((_w, j) => `countIf(ts >= fromUnixTimestamp64Milli({w${j}:Int64})) AS c${j}`)
-    const [qrow] = await store.queryRows<Record<string, number>>(
-      `SELECT ${qcols.join(', ')} FROM ${tableName(store.ctx, 'quarantine')}
-       WHERE model = {model:String} AND kind = 'prediction' AND ts >= fromUnixTimestamp64Milli({earliest:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})`,
-      params,
-    )
-    for (const i of quarantined) windows.forEach((w, j) => (out[i]![w.key] = out[i]![w.key]! + Number(qrow?.[`c${j}`] ?? 0)))
-  }
-  return out
+/** A grid in whole seconds as the minute rollups read it: minutes in [fromS, fromS + stepS·count), slice k = ⌊(minute − fromS) / stepS⌋. */
+function secondsGrid(g: RollupGrid): { fromS: number; stepS: number; count: number } {
+  const fromS = Math.floor(g.startMs / 1000)
+  const stepS = g.count === 1 ? Math.floor((g.startMs + g.stepMs) / 1000) - fromS : g.stepMs / 1000
+  return { fromS, stepS, count: g.count }
 }
 
-/** Counts one selection in several windows ending at `toMs` (see {@link rollupCounts}). */
-export async function countsByWindow(
-  store: Store,
-  q: RollupTarget & { selection: RollupSelection },
-  windows: ReadonlyArray<{ key: string; fromMs: number }>,
-  toMs: number,
-): Promise<Record<string, number>> {
-  const [counts] = await rollupCounts(store, q, [q.selection], windows, toMs)
-  return counts ?? {}
-}
-
-/** Time slices [startMs + k·slice, startMs + (k+1)·slice) for k = 0 … count − 1. */
-export interface SliceGrid {
-  readonly startMs: number
-  readonly sliceSeconds: number
-  readonly count: number
-}
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
 
 /**
- * Counts each selection per time slice, from the rollups (slices are whole minutes: a slice boundary inside a
- * minute puts that minute in the slice where it starts). Returns one array of `grid.count` numbers per selection.
+ * The coarsest buckets [offsetS + j·bucketS, offsetS + (j+1)·bucketS) that no grid boundary cuts: every whole
+ * minute of one bucket then falls in the same slice of every grid, so a grid can read bucket starts instead of
+ * minutes. Boundaries are rounded up to the minute (a minute is in [from, end) iff it is ≥ ⌈from⌉ and < ⌈end⌉);
+ * a step that is not whole minutes keeps one-minute buckets. A lower bound of 0 ("everything before") cuts nothing.
  */
-export async function rollupCountsBySlice(store: Store, target: RollupTarget, selections: readonly RollupSelection[], grid: SliceGrid): Promise<number[][]> {
-  const params: Record<string, unknown> = { model: target.model, version: target.version ?? '', start: grid.startMs, slice: grid.sliceSeconds, n: grid.count }
-  const aggregates = selections.map((s, i) => aggregateOf(s, params, i))
-  const out = selections.map(() => new Array<number>(grid.count).fill(0))
-  for (const table of ['prediction_rollup_1m', 'label_rollup_1m'] as const) {
-    const mine = aggregates.flatMap((a, i) => (a.table === table ? [{ a, i }] : []))
-    if (mine.length === 0) continue
-    const rows = await store.queryRows<Record<string, number>>(
-      `SELECT intDiv(toInt64(toUnixTimestamp(minute)) - intDiv({start:Int64}, 1000), {slice:UInt32}) AS k, ${mine.map(({ a, i }) => `${a.expr('1')} AS s${i}`).join(', ')}
-       FROM ${tableName(store.ctx, table)}
-       WHERE model = {model:String} AND ({version:String} = '' OR version = {version:String})
-         AND minute >= toDateTime(intDiv({start:Int64}, 1000)) AND minute < toDateTime(intDiv({start:Int64}, 1000) + {slice:UInt32} * {n:UInt32})
-       GROUP BY k`,
-      params,
-    )
-    for (const row of rows) {
-      const k = Number(row.k)
-      if (k < 0 || k >= grid.count) continue
-      for (const { i } of mine) out[i]![k] = Number(row[`s${i}`] ?? 0)
-    }
-  }
-  if (selections.some((s) => s.select === 'not_quarantined_total')) {
-    const rows = await store.queryRows<{ k: number; n: number }>(
-      `SELECT intDiv(toUnixTimestamp64Milli(ts) - {start:Int64}, {slice:UInt32} * 1000) AS k, count() AS n FROM ${tableName(store.ctx, 'quarantine')}
-       WHERE model = {model:String} AND kind = 'prediction' AND ts >= fromUnixTimestamp64Milli({start:Int64}) AND ts < fromUnixTimestamp64Milli({start:Int64} + {slice:UInt32} * {n:UInt32} * 1000)
-       GROUP BY k`,
-      params,
-    )
-    selections.forEach((s, i) => {
-      if (s.select !== 'not_quarantined_total') return
-      for (const r of rows) if (Number(r.k) >= 0 && Number(r.k) < grid.count) out[i]![Number(r.k)]! += Number(r.n)
-    })
-  }
-  return out
+function fineBuckets(grids: ReadonlyArray<{ from: number; step: number; end: number }>): { offsetS: number; bucketS: number } {
+  const up = (s: number) => Math.ceil(s / 60) * 60
+  const edges = grids.flatMap((g) => [g.from, g.end]).filter((s) => s > 0).map(up)
+  const offsetS = edges[0] ?? 0
+  let bucketS = 0
+  for (const e of edges) bucketS = gcd(bucketS, Math.abs(e - offsetS))
+  for (const g of grids) if (g.end - g.from > g.step) bucketS = g.step % 60 === 0 ? gcd(bucketS, g.step) : 60
+  return { offsetS, bucketS: bucketS === 0 ? 60 : Math.max(60, bucketS) }
 }
 
+/** Rows of one batched query, by model and grid index: per version ('' unless split), the slices and each aggregate's value per slice. */
+type Cells = Map<string, Array<{ v: string; ks: readonly number[]; values: Record<string, readonly number[]> }>>
+
 /**
- * Time of the newest prediction at or before the end of each slice (Unix ms; null before the first one), from
- * the rollup's `last_ts`: what freshness is judged on.
+ * One query over `table` for every grid and aggregate of the tick: each rollup row is sent (ARRAY JOIN) to every
+ * grid whose range holds it, then summed per (model, version, grid, slice). Grids shared by many SLOs (the same
+ * windows, the same slices) are computed once. Versions are kept apart only for models an SLO asks by version.
  */
-export async function lastPredictionBySlice(store: Store, target: RollupTarget, grid: SliceGrid): Promise<Array<number | null>> {
-  const params = { model: target.model, version: target.version ?? '', start: grid.startMs, slice: grid.sliceSeconds, n: grid.count }
-  const where = `model = {model:String} AND ({version:String} = '' OR version = {version:String})`
-  const rows = await store.queryRows<{ k: number; last: number }>(
-    `SELECT k, last FROM (
-       SELECT -1 AS k, toUnixTimestamp64Milli(max(last_ts)) AS last, count() AS n FROM ${tableName(store.ctx, 'prediction_rollup_1m')}
-       WHERE ${where} AND minute < toDateTime(intDiv({start:Int64}, 1000))
-       UNION ALL
-       SELECT intDiv(toInt64(toUnixTimestamp(minute)) - intDiv({start:Int64}, 1000), {slice:UInt32}) AS k, toUnixTimestamp64Milli(max(last_ts)) AS last, count() AS n
-       FROM ${tableName(store.ctx, 'prediction_rollup_1m')}
-       WHERE ${where} AND minute >= toDateTime(intDiv({start:Int64}, 1000)) AND minute < toDateTime(intDiv({start:Int64}, 1000) + {slice:UInt32} * {n:UInt32})
-       GROUP BY k
-     ) WHERE n > 0`,
+async function queryCells(store: Store, table: Table, terms: readonly Term[], targets: readonly RollupTarget[]): Promise<{ cells: Cells; gridIndex: (g: RollupGrid) => number }> {
+  const ms = table === 'quarantine'
+  const grids = new Map<string, { from: number; step: number; end: number }>()
+  const keyOf = (g: RollupGrid) => {
+    if (ms) return { from: g.startMs, step: g.stepMs, end: g.startMs + g.stepMs * g.count }
+    const s = secondsGrid(g)
+    return { from: s.fromS, step: s.stepS, end: s.fromS + s.stepS * s.count }
+  }
+  const id = (g: RollupGrid) => {
+    const k = keyOf(g)
+    return `${k.from}/${k.step}/${k.end}`
+  }
+  for (const t of terms) if (t.grid.count > 0 && keyOf(t.grid).step > 0) grids.set(id(t.grid), keyOf(t.grid))
+  const ids = [...grids.keys()]
+  const gridIndex = (g: RollupGrid) => ids.indexOf(id(g)) + 1
+  const cells: Cells = new Map()
+  if (ids.length === 0) return { cells, gridIndex }
+  const list = [...grids.values()]
+  const aggregates = new Map(terms.map((t) => [t.aggregate.key, t.aggregate]))
+  const names = [...aggregates.keys()]
+  // Which grids (1-based) need each aggregate, and the latency bucket merge.
+  const neededBy = names.map((n) => [...new Set(terms.filter((t) => t.aggregate.key === n && t.grid.count > 0).map((t) => gridIndex(t.grid)).filter((g) => g > 0))])
+  const latencyGrids = [...new Set(terms.filter((t) => t.aggregate.latency).map((t) => gridIndex(t.grid)).filter((g) => g > 0))]
+  const models = [...new Set(targets.map((t) => t.model))]
+  const versioned = [...new Set(targets.filter((t) => t.version !== undefined && t.version !== '').map((t) => t.model))]
+  const params = {
+    models,
+    versioned,
+    gs: list.map((g) => g.from),
+    gl: list.map((g) => g.step),
+    ge: list.map((g) => g.end),
+    ng: list.length,
+    lo: Math.min(...list.map((g) => g.from)),
+    hi: Math.max(...list.map((g) => g.end)),
+    ple: latencyGrids,
+    ...Object.fromEntries(neededBy.map((gs, i) => [`p${i}`, gs])),
+  }
+  const range = ms ? 'ts >= fromUnixTimestamp64Milli({lo:Int64}) AND ts < fromUnixTimestamp64Milli({hi:Int64})' : 'minute >= toDateTime({lo:Int64}) AND minute < toDateTime({hi:Int64})'
+  const version = ms ? "''" : "if(has({versioned:Array(String)}, model), version, '')"
+  const where = `model IN {models:Array(String)}${ms ? " AND kind = 'prediction'" : ''} AND ${range}`
+  let source: string
+  let time: string
+  if (ms) {
+    // The quarantine holds only rejected records: few rows, read as they are, to the millisecond.
+    source = `SELECT *, ${version} AS v FROM ${tableName(store.ctx, table)} WHERE ${where}`
+    time = 'toUnixTimestamp64Milli(ts)'
+  } else {
+    // First the rollup is summed into the coarsest buckets every grid boundary falls on (5 minutes when the tick
+    // is on a 5-minute mark and the finest slice is 5 minutes; one minute at worst), so that fewer rows are then
+    // sent to several grids each. Same column names, so the grid aggregates read either.
+    const fine = fineBuckets(list)
+    Object.assign(params, { o: fine.offsetS, q: fine.bucketS })
+    const m = 'toInt64(toUnixTimestamp(minute))'
+    const states = [
+      'sum(predictions) AS predictions, sum(errors) AS errors, sum(latency_count) AS latency_count',
+      ...(latencyGrids.length > 0 ? ['sumForEachMergeState(latency_le) AS latency_le'] : []),
+      ...(names.includes('last') ? ['max(last_ts) AS last_ts'] : []),
+    ]
+    const labelStates = ['sum(labelled) AS labelled, sum(correct) AS correct', ...(names.some((n) => n.startsWith('tol')) ? ['sumMap(abs_error) AS abs_error'] : [])]
+    source = `SELECT model, ${version} AS v, ${m} - positiveModulo(${m} - {o:Int64}, {q:Int64}) AS t, ${(table === 'label_rollup_1m' ? labelStates : states).join(', ')}
+       FROM ${tableName(store.ctx, table)} WHERE ${where} GROUP BY model, v, t`
+    time = 't'
+  }
+  // Per (model, version, grid) one row of arrays: ~100k slices come back as a few hundred rows (JSON objects per
+  // slice cost 3× the query itself, measured), as Float64 so that counts are not quoted as 64-bit strings.
+  const rows = await store.queryRows<Record<string, string | number[]>>(
+    `SELECT model, v, g, groupArray(k) AS ks, ${names.map((_n, i) => `groupArrayIf(a${i}, has({p${i}:Array(UInt32)}, g)) AS a${i}`).join(', ')}
+     FROM (
+       SELECT model, v, gk.1 AS g, gk.2 AS k,
+         ${latencyGrids.length > 0 ? 'sumForEachMergeIf(latency_le, has({ple:Array(UInt32)}, g)) AS le_state,' : ''}
+         ${names.map((n, i) => `toFloat64(${aggregates.get(n)!.sql(`has({p${i}:Array(UInt32)}, g)`)}) AS a${i}`).join(', ')}
+       FROM (${source})
+       ARRAY JOIN arrayMap(i -> (i, intDiv(${time} - {gs:Array(Int64)}[i], {gl:Array(Int64)}[i])),
+         arrayFilter(i -> ${time} >= {gs:Array(Int64)}[i] AND ${time} < {ge:Array(Int64)}[i], range(1, {ng:UInt32} + 1))) AS gk
+       GROUP BY model, v, g, k
+     )
+     GROUP BY model, v, g`,
     params,
   )
-  const bySlice = new Map(rows.map((r) => [Number(r.k), Number(r.last)]))
-  const out: Array<number | null> = []
-  let last: number | null = bySlice.get(-1) ?? null
-  for (let k = 0; k < grid.count; k++) {
-    const here = bySlice.get(k)
-    if (here !== undefined) last = last === null ? here : Math.max(last, here)
-    out.push(last)
+  for (const row of rows) {
+    const key = `${String(row.model)}\u0000${Number(row.g)}`
+    // An aggregate that no need of this grid reads comes back empty, and is never read.
+    const values = Object.fromEntries(names.map((n, i) => [n, (row[`a${i}`] as number[]).map(Number)]))
+    let list = cells.get(key)
+    if (list === undefined) cells.set(key, (list = []))
+    list.push({ v: String(row.v), ks: (row.ks as number[]).map(Number), values })
   }
-  return out
+  return { cells, gridIndex }
+}
+
+/**
+ * Answers every rollup need of an evaluation tick with one query per table read (`prediction_rollup_1m`,
+ * `label_rollup_1m`, and `quarantine` only when a `not_quarantined` SLI asks): each query returns, for every
+ * model, every window and every slice the tick's SLOs need, the sums of the aggregates they read, finished per
+ * need here. Never scans raw predictions. Label selections count predictions by the minute they were MADE, with
+ * the newest label of each. A need the rollups cannot answer (a latency threshold between buckets) gets an error
+ * answer; the others are still answered.
+ */
+export async function readRollups(store: Store, needs: readonly RollupNeed[]): Promise<RollupAnswer[]> {
+  const termsByNeed: Array<Term[] | string> = needs.map((need) => {
+    try {
+      if (need.kind === 'count') return termsOf(need.selection, need.grid)
+      // Freshness: the newest prediction per slice, and before the grid (no lower bound) for the slices before the first one.
+      const last: Aggregate = { key: 'last', sql: (needed) => `toUnixTimestamp64Milli(maxIf(last_ts, ${needed}))` }
+      const before: RollupGrid = { startMs: 0, stepMs: Math.floor(need.grid.startMs / 1000) * 1000, count: 1 }
+      return [
+        { table: 'prediction_rollup_1m', aggregate: last, sign: 1, grid: need.grid },
+        { table: 'prediction_rollup_1m', aggregate: last, sign: 1, grid: before },
+      ]
+    } catch (err) {
+      if (err instanceof UnsupportedSelectionError) return err.message
+      throw err
+    }
+  })
+  // The tables' queries run at once: chDB (and a server) answers them in parallel, off the event loop.
+  const results = new Map<Table, { cells: Cells; gridIndex: (g: RollupGrid) => number }>()
+  await Promise.all(
+    (['prediction_rollup_1m', 'label_rollup_1m', 'quarantine'] as const).map(async (table) => {
+      const terms: Term[] = []
+      const targets: RollupTarget[] = []
+      termsByNeed.forEach((ts, i) => {
+        if (typeof ts === 'string') return
+        const mine = ts.filter((t) => t.table === table)
+        terms.push(...mine)
+        if (mine.length > 0) targets.push(needs[i]!.target)
+      })
+      if (terms.length > 0) results.set(table, await queryCells(store, table, terms, targets))
+    }),
+  )
+  const rowsOf = (t: Term, target: RollupTarget) => {
+    const r = results.get(t.table)
+    const g = r?.gridIndex(t.grid) ?? 0
+    const all = g === 0 ? [] : (r?.cells.get(`${target.model}\u0000${g}`) ?? [])
+    return target.version === undefined || target.version === '' ? all : all.filter((c) => c.v === target.version)
+  }
+  return needs.map((need, i): RollupAnswer => {
+    const terms = termsByNeed[i]!
+    if (typeof terms === 'string') return { ok: false, error: terms }
+    const n = need.grid.count
+    if (need.kind === 'count') {
+      const out = new Array<number>(n).fill(0)
+      for (const t of terms) {
+        for (const c of rowsOf(t, need.target)) {
+          const values = c.values[t.aggregate.key] ?? []
+          c.ks.forEach((k, j) => {
+            if (k >= 0 && k < n) out[k]! += t.sign * (values[j] ?? 0)
+          })
+        }
+      }
+      return { ok: true, values: out }
+    }
+    const newest = new Array<number | null>(n).fill(null)
+    for (const c of rowsOf(terms[0]!, need.target)) c.ks.forEach((k, j) => k >= 0 && k < n && (newest[k] = Math.max(newest[k] ?? -Infinity, c.values.last?.[j] ?? -Infinity)))
+    let last: number | null = null
+    for (const c of rowsOf(terms[1]!, need.target)) for (const t of c.values.last ?? []) last = Math.max(last ?? -Infinity, t)
+    const out: Array<number | null> = []
+    for (let k = 0; k < n; k++) {
+      const here = newest[k]
+      if (here !== null && here !== undefined) last = last === null ? here : Math.max(last, here)
+      out.push(last)
+    }
+    return { ok: true, values: out }
+  })
 }
 
 /** One saved analyzer result (the newest computation of its window). */

@@ -3,39 +3,42 @@
 // each stage of ingest alone and the engine's ceiling: all the rows inserted as one payload.
 import { Readable } from 'node:stream'
 import type { ClickHouseSettings } from '@clickhouse/client'
-import { createChdbConnection } from 'chdb/connection'
 import { parseConfig } from '../config/index.ts'
 import { createRecordValidator } from '../collector/index.ts'
-import { createIngestWriter, encodePrediction, openStore, type PredictionRow, type Store } from '../store/index.ts'
+import { createIngestWriter, encodePrediction, openStore, tableName, type EncodedInsert, type PredictionRow, type Store } from '../store/index.ts'
 import { BATCH_RECORDS, benchModelConfig } from './ingest-workload.ts'
 import { startPhaseLoad, type PhaseLoad } from './machine-load.ts'
 
 /** How the service inserts predictions, as createIngestWriter sends it. */
 interface ProductionInsert {
+  /** Table name inside the database, and fully qualified for SQL. */
   readonly table: string
+  readonly qualified: string
   /** Column names in the positional order of encodePrediction's JSONCompactEachRow lines. */
   readonly columns: readonly string[]
   /** Settings without the per-insert deduplication token. */
-  readonly settings: ClickHouseSettings
+  readonly settings: Readonly<Record<string, string | number>>
 }
 
 /**
- * Asks createIngestWriter for the statement and settings it sends, by handing it a client that records instead of
- * inserting. The ceiling then uses the service's own table, column order and settings, and follows them when
+ * Asks createIngestWriter for the table, columns and settings it sends, by handing it a store that records instead
+ * of inserting. The ceiling then uses the service's own table, column order and settings, and follows them when
  * store/ changes (a new column, a new setting) instead of drifting from them.
  */
 async function probeProductionInsert(store: Store): Promise<ProductionInsert> {
-  let recorded: { query: string; clickhouse_settings?: ClickHouseSettings } | undefined
-  const recorder = { ...store, client: { exec: async (params: typeof recorded) => void (recorded = params) } } as unknown as Store
+  let recorded: EncodedInsert | undefined
+  const recorder: Store = { ...store, insertEncoded: async (insert) => void (recorded = insert) }
   await createIngestWriter(recorder, { timeoutMs: 1_000 }).insert('predictions', '[]', 'bench-probe')
-  const match = recorded && /^INSERT INTO (\S+) \((.+)\) FORMAT JSONCompactEachRow$/s.exec(recorded.query.trim())
-  if (!recorded || !match) {
-    throw new Error(`bench: createIngestWriter no longer sends "INSERT INTO <table> (<columns>) FORMAT JSONCompactEachRow" through store.client.exec (got ${JSON.stringify(recorded?.query)}); update bench/ingest-engine.ts`)
+  if (!recorded || recorded.format !== 'JSONCompactEachRow') {
+    throw new Error(`bench: createIngestWriter no longer inserts JSONCompactEachRow through store.insertEncoded (got ${JSON.stringify(recorded?.format)}); update bench/ingest-engine.ts`)
   }
-  const settings: ClickHouseSettings = { ...recorded.clickhouse_settings }
+  const settings = { ...recorded.settings }
   delete settings.insert_deduplication_token
-  return { table: match[1]!, columns: match[2]!.split(',').map((c) => c.trim()), settings }
+  return { table: recorded.table, qualified: tableName(store.ctx, recorded.table), columns: recorded.columns, settings }
 }
+
+/** Settings of the ceiling in every recorded run (bench/RESULTS.md), besides the per-insert deduplication token. */
+const RECORDED_CEILING_SETTINGS = ['insert_deduplicate', 'deduplicate_blocks_in_dependent_materialized_views', 'max_partitions_per_insert_block'] as const
 
 /** Time of one stage: wall clock, and CPU of this process (less sensitive than wall time to other processes). */
 export interface StageTime {
@@ -52,12 +55,14 @@ export interface StageFigures {
 }
 
 /**
- * How an insert is sent. `each-row` and `compact` are the ceiling and the service's own path; the others are
- * what-ifs for store/ (same rows and settings): the settings in the INSERT's own SETTINGS clause instead of the
- * SET statements the chDB connection turns `clickhouse_settings` into; chDB's raw Buffer insert, which skips the
- * SQL text and parses on several threads; and the service's path into a copy of the table that feeds no views.
+ * How an insert is sent. `each-row` is the ceiling: JSONEachRow through the client's `exec`, the settings sent as
+ * the chDB connection sends `clickhouse_settings` (SET statements before the INSERT), as in every recorded run.
+ * `compact` is the service's own path (createIngestWriter: chDB's raw insert, settings in the INSERT's SETTINGS
+ * clause). The others are what-ifs on the same rows and settings: the service's path before issue 2
+ * (JSONCompactEachRow through `exec` and SET statements), JSONEachRow through the raw insert (the fastest
+ * in-process JSONEachRow path), and the service's path into a copy of the table that feeds no views.
  */
-export type InsertPath = 'each-row' | 'compact' | 'compact-settings-clause' | 'compact-raw-buffer' | 'compact-no-views'
+export type InsertPath = 'each-row' | 'compact' | 'compact-set-statements' | 'each-row-raw' | 'compact-no-views'
 
 /** Inserts of one group size, one at a time as the service's group commit does them. */
 export interface InsertCost {
@@ -84,14 +89,6 @@ export interface EngineFigures {
   readonly insert: ProductionInsert
   /** Materialized views the migrations attach (each insert into predictions feeds them). */
   readonly views: readonly string[]
-}
-
-/** `key=value, ...` for an INSERT's SETTINGS clause; string values quoted as ClickHouse literals. */
-function settingsClause(settings: ClickHouseSettings): string {
-  return Object.entries(settings)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${typeof v === 'number' || typeof v === 'boolean' ? Number(v) : `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`}`)
-    .join(', ')
 }
 
 /** Empties every table of the bench database but the migrations ledger, so each insert meets the same state. */
@@ -173,12 +170,9 @@ export async function measureEngine(options: {
     const insert = await probeProductionInsert(store)
     const writer = createIngestWriter(store, { timeoutMs: 300_000 })
     // Same columns, engine, keys and settings; materialized views hang off the original, so none feed from this.
-    const noViews = `\`${store.ctx.database}\`.\`bench_predictions_no_views\``
-    await store.command(`CREATE TABLE ${noViews} AS ${insert.table}`)
-    const tableOf = (path: InsertPath): string => (path === 'compact-no-views' ? noViews : insert.table)
-    // A second session on the same directory (chDB allows that within a process) for the raw Buffer what-if.
-    const rawConnection = createChdbConnection({ path: store.location })
-    const raw = rawConnection.chdb
+    const noViews = 'bench_predictions_no_views'
+    await store.command(`CREATE TABLE ${tableName(store.ctx, noViews)} AS ${insert.qualified}`)
+    const tableOf = (path: InsertPath): string => tableName(store.ctx, path === 'compact-no-views' ? noViews : insert.table)
     const toEachRow = (compactLines: string): string =>
       compactLines
         .split('\n')
@@ -189,35 +183,40 @@ export async function measureEngine(options: {
           return JSON.stringify(named)
         })
         .join('\n')
-    // Each path takes its payload as built for it: JSONEachRow text, or JSONCompactEachRow text or bytes.
+    const raw = (table: string, format: 'JSONCompactEachRow' | 'JSONEachRow', payload: string | Buffer, token: string, columns?: readonly string[]) =>
+      store.insertEncoded({
+        table,
+        columns: columns ?? insert.columns,
+        format,
+        payload: Buffer.isBuffer(payload) ? payload : Buffer.from(payload),
+        settings: { ...insert.settings, insert_deduplication_token: token },
+        timeoutMs: 300_000,
+      })
+    // The ceiling and the old service path keep the settings of every recorded run (idempotency and the partition
+    // bound). Through exec each setting is one more SET statement run before the INSERT, which costs more the
+    // larger the payload; the service's later additions (parallel views) would slow this ceiling down, not up.
+    const execSettings = (token: string): ClickHouseSettings => {
+      const settings: Record<string, string | number> = { insert_deduplication_token: token }
+      for (const name of RECORDED_CEILING_SETTINGS) {
+        const value = insert.settings[name]
+        if (value !== undefined) settings[name] = value
+      }
+      return settings as ClickHouseSettings
+    }
+    // Each path takes its payload as built for it: JSONEachRow or JSONCompactEachRow text.
     const send: Record<InsertPath, (payload: string | Buffer, token: string) => Promise<unknown>> = {
       'each-row': (payload, token) =>
-        store.client.exec({ query: `INSERT INTO ${insert.table} FORMAT JSONEachRow`, values: Readable.from([payload]), clickhouse_settings: { ...insert.settings, insert_deduplication_token: token } }),
+        store.client.exec({ query: `INSERT INTO ${insert.qualified} FORMAT JSONEachRow`, values: Readable.from([payload]), clickhouse_settings: execSettings(token) }),
       compact: (payload, token) => writer.insert('predictions', String(payload), token),
-      'compact-settings-clause': (payload, token) =>
-        store.client.exec({
-          query: `INSERT INTO ${insert.table} (${insert.columns.join(', ')}) SETTINGS ${settingsClause({ ...insert.settings, insert_deduplication_token: token })} FORMAT JSONCompactEachRow`,
-          values: Readable.from([payload]),
-        }),
-      'compact-raw-buffer': (payload, token) =>
-        raw.rawInsert({
-          table: insert.table.replaceAll('`', ''),
-          columns: [...insert.columns],
-          format: 'JSONCompactEachRow',
-          values: Buffer.isBuffer(payload) ? payload : Buffer.from(payload),
-          settings: Object.fromEntries(Object.entries({ ...insert.settings, insert_deduplication_token: token }).map(([k, v]) => [k, typeof v === 'number' || typeof v === 'boolean' ? v : String(v)])),
-        }),
-      'compact-no-views': (payload, token) =>
-        store.client.exec({
-          query: `INSERT INTO ${noViews} (${insert.columns.join(', ')}) FORMAT JSONCompactEachRow`,
-          values: Readable.from([payload]),
-          clickhouse_settings: { ...insert.settings, insert_deduplication_token: token },
-        }),
+      'compact-set-statements': (payload, token) =>
+        store.client.exec({ query: `INSERT INTO ${insert.qualified} (${insert.columns.join(', ')}) FORMAT JSONCompactEachRow`, values: Readable.from([payload]), clickhouse_settings: execSettings(token) }),
+      'each-row-raw': (payload, token) => raw(insert.table, 'JSONEachRow', payload, token),
+      'compact-no-views': (payload, token) => raw(noViews, 'JSONCompactEachRow', payload, token),
     }
     let token = 0
     for (const path of Object.keys(send) as InsertPath[]) {
       const warmUp = lines.slice(0, BATCH_RECORDS).join('\n')
-      await send[path](path === 'each-row' ? toEachRow(warmUp) : warmUp, `bench-warm-up-${token++}`)
+      await send[path](path.startsWith('each-row') ? toEachRow(warmUp) : warmUp, `bench-warm-up-${token++}`)
     }
 
     // Insert cost by group size and path: up to 20 groups (or the whole sample) each. Payloads are built
@@ -229,7 +228,7 @@ export async function measureEngine(options: {
       const payloads: Array<string | Buffer> = []
       for (let i = 0; i + groupRows <= records && payloads.length < 20; i += groupRows) payloads.push(lines.slice(i, i + groupRows).join('\n'))
       const joinSeconds = (performance.now() - joinStarted) / 1000
-      for (const [i, p] of payloads.entries()) payloads[i] = path === 'each-row' ? toEachRow(String(p)) : path === 'compact-raw-buffer' ? Buffer.from(p) : p
+      for (const [i, p] of payloads.entries()) payloads[i] = path.startsWith('each-row') ? toEachRow(String(p)) : p
       const stop = startPhaseLoad()
       for (const payload of payloads) await send[path](payload, `bench-cost-${token++}`)
       const load = stop()
@@ -241,11 +240,12 @@ export async function measureEngine(options: {
 
     // Ceiling: every sample row as ONE payload, per path, into empty tables; the caller keeps the best of each.
     const compact = lines.join('\n')
+    const eachRow = toEachRow(compact)
     const payloadOf: Record<InsertPath, string | Buffer> = {
-      'each-row': toEachRow(compact),
+      'each-row': eachRow,
       compact,
-      'compact-settings-clause': compact,
-      'compact-raw-buffer': Buffer.from(compact),
+      'compact-set-statements': compact,
+      'each-row-raw': Buffer.from(eachRow),
       'compact-no-views': compact,
     }
     const sent = { lo: Infinity, hi: -Infinity }
@@ -271,9 +271,11 @@ export async function measureEngine(options: {
         log(`ceiling ${path} #${repeat + 1}: ${Math.round(records / load.wallSeconds)} rows/s (other processes: ${load.otherCores.toFixed(2)} cores)`)
       }
     }
-    await rawConnection.close()
-    const views = await store.queryRows<{ name: string }>(`SELECT name FROM system.tables WHERE database = {db:String} AND engine = 'MaterializedView' ORDER BY name`, { db: store.ctx.database })
-    return { engine: { stages: stages!, insertCosts, ceiling, insert, views: views.map((v) => v.name) }, failures }
+    const [source] = await store.queryRows<{ views: string[] }>(`SELECT dependencies_table AS views FROM system.tables WHERE database = {db:String} AND name = {name:String}`, {
+      db: store.ctx.database,
+      name: insert.table,
+    })
+    return { engine: { stages: stages!, insertCosts, ceiling, insert, views: [...(source?.views ?? [])].sort() }, failures }
   } finally {
     await store.close()
   }

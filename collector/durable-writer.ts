@@ -47,6 +47,8 @@ export interface DurableWriterOptions {
   readonly drainBackoffMs?: { readonly min: number; readonly max: number }
   /** Whether an error is worth retrying later (an outage); others are refusals of the rows themselves. */
   readonly isTransient: (err: unknown) => boolean
+  /** Groups written at the same time (default 1): with 2, a request that arrives during an insert starts its own at once. */
+  readonly maxInFlight?: number
 }
 
 const TABLES: readonly IngestTable[] = ['predictions', 'labels', 'quarantine']
@@ -75,10 +77,16 @@ function newGroup(): Group {
 export class DurableWriter {
   readonly #o: DurableWriterOptions
   readonly #bootId = randomUUID()
-  readonly #queue: Group[] = []
+  /** Groups not started yet, oldest first; submissions join the last one. */
+  readonly #waiting: Group[] = []
+  /** Every group not settled yet (waiting or in flight), oldest first. */
+  readonly #unsettled: Group[] = []
+  readonly #maxInFlight: number
+  #inFlight = 0
+  /** The last label insert: label inserts run one at a time (see #insertPart). */
+  #labelInserts: Promise<void> = Promise.resolve()
   #seq = 0
   #pendingBytes = 0
-  #flushing = false
   #degraded = false
   /** Spool bytes when a submission was last refused for want of spool room; readiness stays off until it shrinks. */
   #spoolRefusedAtBytes: number | undefined
@@ -87,7 +95,10 @@ export class DurableWriter {
   #wake: (() => void) | undefined
 
   constructor(options: DurableWriterOptions) {
+    const maxInFlight = options.maxInFlight ?? 1
+    if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new Error(`maxInFlight must be a positive integer, got ${maxInFlight}`)
     this.#o = options
+    this.#maxInFlight = maxInFlight
   }
 
   /** True while ClickHouse is failing and new batches go to the spool. */
@@ -134,24 +145,26 @@ export class DurableWriter {
       this.#spoolRefusedAtBytes = this.#o.spool.bytes
       return Promise.reject(new OverloadedError('ClickHouse is unavailable and the spool is full', 30))
     }
-    let group = this.#queue[this.#queue.length - 1]
-    if (group === undefined || group.rows >= this.#o.maxBatchRows || (this.#flushing && group === this.#queue[0] && this.#inFlight)) {
+    let group = this.#waiting[this.#waiting.length - 1]
+    if (group === undefined || group.rows >= this.#o.maxBatchRows) {
       group = newGroup()
-      this.#queue.push(group)
+      this.#waiting.push(group)
+      this.#unsettled.push(group)
     }
     for (const t of TABLES) for (const line of batch[t]) group.lines[t].push(line)
     group.rows += rows
     group.bytes += bytes
     this.#pendingBytes += bytes
     const done = new Promise<void>((resolve, reject) => group.waiters.push({ resolve, reject }))
-    this.#kickFlush()
+    this.#startGroups()
     return done
   }
 
   /** Resolves when everything submitted before the call has been settled. */
   barrier(): Promise<void> {
-    const last = this.#queue[this.#queue.length - 1]
-    return last ? last.done : Promise.resolve()
+    if (this.#unsettled.length === 0) return Promise.resolve()
+    // With more than one insert in flight, a later group can settle before an earlier one.
+    return Promise.all(this.#unsettled.map((g) => g.done)).then(() => undefined)
   }
 
   /** Settles what is queued, stops the drainer; the spool stays on disk for the next start. */
@@ -162,31 +175,28 @@ export class DurableWriter {
     await this.#draining
   }
 
-  #inFlight = false
-
-  #kickFlush(): void {
-    if (this.#flushing) return
-    this.#flushing = true
-    void this.#flushLoop()
+  /** Starts waiting groups, oldest first, while fewer than maxInFlight are being written. */
+  #startGroups(): void {
+    while (this.#inFlight < this.#maxInFlight && this.#waiting.length > 0) {
+      const group = this.#waiting.shift()!
+      this.#inFlight++
+      void this.#settle(group)
+    }
   }
 
-  async #flushLoop(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const group = this.#queue[0]!
-      this.#inFlight = true
-      try {
-        await this.#write(group)
-        for (const w of group.waiters) w.resolve()
-      } catch (err) {
-        for (const w of group.waiters) w.reject(err)
-      } finally {
-        this.#inFlight = false
-        this.#queue.shift()
-        this.#pendingBytes -= group.bytes
-        group.resolveDone()
-      }
+  async #settle(group: Group): Promise<void> {
+    try {
+      await this.#write(group)
+      for (const w of group.waiters) w.resolve()
+    } catch (err) {
+      for (const w of group.waiters) w.reject(err)
+    } finally {
+      this.#inFlight--
+      this.#unsettled.splice(this.#unsettled.indexOf(group), 1)
+      this.#pendingBytes -= group.bytes
+      group.resolveDone()
+      this.#startGroups()
     }
-    this.#flushing = false
   }
 
   async #write(group: Group): Promise<void> {
@@ -202,7 +212,7 @@ export class DurableWriter {
       // A copy outlives a crash mid-insert, so the next start replays it and repairs the views (see Spool).
       inflight = await this.#o.spool.writeInflight(parts)
       try {
-        for (const part of parts) await this.#insertIsolating(part)
+        for (const part of parts) await this.#insertPart(part)
         await this.#o.spool.settleInflight(inflight)
         this.#o.events?.flushed?.(group.rows, (performance.now() - started) / 1000, 'clickhouse')
         return
@@ -225,6 +235,17 @@ export class DurableWriter {
     }
     this.#o.events?.flushed?.(group.rows, (performance.now() - started) / 1000, 'spool')
     this.#kickDrain()
+  }
+
+  /**
+   * Inserts a part. Label inserts run one at a time whatever maxInFlight says: the label views (migration 4) look
+   * up earlier labels of the same id, so two label inserts at once could each miss the other's.
+   */
+  #insertPart(part: SpoolPart): Promise<void> {
+    if (part.table !== 'labels') return this.#insertIsolating(part)
+    const run = this.#labelInserts.then(() => this.#insertIsolating(part))
+    this.#labelInserts = run.catch(() => undefined)
+    return run
   }
 
   /**
@@ -281,7 +302,7 @@ export class DurableWriter {
         return
       }
       try {
-        for (const part of entry.parts) await this.#insertIsolating(part)
+        for (const part of entry.parts) await this.#insertPart(part)
         await this.#o.spool.remove(entry.name)
         this.#o.events?.drained?.(entry.name)
         this.#degraded = false

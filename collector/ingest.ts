@@ -17,6 +17,8 @@ export interface StoredRecordsReader {
 export interface IngestRequest {
   readonly model: string
   readonly records: ReadonlyArray<unknown>
+  /** True when `records` was parsed for this request alone, so `ingestRecords` may empty it once they are encoded. */
+  readonly ownsRecords?: boolean
   /** Indexes of NDJSON lines that failed to parse, with the parse error. */
   readonly unparsed: ReadonlyMap<number, Rejected>
 }
@@ -45,7 +47,7 @@ export async function readIngestRequest(req: Request, limits: { maxBodyBytes: nu
         records.push(line)
       }
     }
-    return { model, records, unparsed }
+    return { model, records, unparsed, ownsRecords: true }
   }
   let doc: unknown
   try {
@@ -61,7 +63,7 @@ export async function readIngestRequest(req: Request, limits: { maxBodyBytes: nu
     throw new AppError('bad_request', `${where}: ${detail}`)
   }
   if (parsed.data.records.length > limits.maxRecords) throw new AppError('payload_too_large', `records: at most ${limits.maxRecords} per request, got ${parsed.data.records.length}`)
-  return { model: parsed.data.model, records: parsed.data.records, unparsed: new Map() }
+  return { model: parsed.data.model, records: parsed.data.records, unparsed: new Map(), ownsRecords: true }
 }
 
 /**
@@ -102,6 +104,9 @@ export async function ingestRecords(
     result.rejected.push({ index: i, errors: checked.errors })
     metrics.countRejected(model, kind, checked.rules)
   }
+  // The parsed records are several times the size of their encoded rows, and the request object lives until the
+  // answer is sent: let them go before waiting for the insert, so queued requests hold only their encoded rows.
+  if (request.ownsRecords === true) (request.records as unknown[]).length = 0
 
   let keep = rows
   let keepQuarantine = quarantine

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { z } from 'zod'
 import type { ModelSpec } from '../config/index.ts'
 import type { LabelRow, PredictionRow, QuarantineRow } from '../store/index.ts'
+import { compileFastPredictionCheck, type FastPredictionCheck } from './record-fast-check.ts'
 import { buildRecordSchemas, type RecordSchemas, type Rule } from './record-schema.ts'
 
 /** A record that passed: the row to store. */
@@ -31,11 +32,15 @@ export const MAX_FUTURE_SKEW_MS = 24 * 3600 * 1000
 /** Raw records kept in quarantine are cut at this many characters. */
 export const MAX_QUARANTINED_CHARS = 64 * 1024
 
-/** Compiles a validator for one model; `retentionDays` bounds how old a timestamp may be (older rows would expire at once). */
-export function createRecordValidator(model: ModelSpec, options: { retentionDays: number }): RecordValidator {
+/**
+ * Compiles a validator for one model; `retentionDays` bounds how old a timestamp may be (older rows would expire at
+ * once). `fastPath: false` checks every record with zod alone (the reference the fast path is tested against).
+ */
+export function createRecordValidator(model: ModelSpec, options: { retentionDays: number; fastPath?: boolean }): RecordValidator {
   const schemas: RecordSchemas = buildRecordSchemas(model)
-  const numeric = new Set(Object.entries(model.features).filter(([, f]) => f.type === 'number' || f.type === 'boolean').map(([k]) => k))
-  const text = new Set(Object.entries(model.features).filter(([, f]) => f.type === 'text').map(([k]) => k))
+  const fastCheck: FastPredictionCheck = options.fastPath === false ? () => false : compileFastPredictionCheck(model)
+  // Features by kind, in the schema's order (the order zod's output has them in, whichever path checked the record).
+  const kinds = Object.entries(model.features).map(([name, f]) => [name, f.type === 'number' || f.type === 'boolean' ? 'num' : f.type === 'text' ? 'text' : 'str'] as const)
   const retentionMs = options.retentionDays * 24 * 3600 * 1000
 
   const checkTime = (value: unknown, nowMs: number): number | Rejected => {
@@ -50,19 +55,25 @@ export function createRecordValidator(model: ModelSpec, options: { retentionDays
   return {
     model,
     prediction(record, nowMs) {
-      const parsed = schemas.prediction.safeParse(record, { reportInput: true })
-      if (!parsed.success) return fromZod(parsed.error)
-      const r = parsed.data as PredictionInput
+      let r: PredictionInput
+      // A record the fast check vouches for is what zod would return; anything else goes through zod.
+      if (fastCheck(record)) r = record as PredictionInput
+      else {
+        const parsed = schemas.prediction.safeParse(record, { reportInput: true })
+        if (!parsed.success) return fromZod(parsed.error)
+        r = parsed.data as PredictionInput
+      }
       const ts = checkTime(r.ts, nowMs)
       if (typeof ts !== 'number') return ts
       const numFeatures: Record<string, number> = {}
       const strFeatures: Record<string, string> = {}
       const textFeatures: Record<string, string> = {}
-      for (const key in r.features) {
-        const v = r.features[key]
-        if (v === null || v === undefined || !(key in model.features)) continue
-        if (numeric.has(key)) numFeatures[key] = typeof v === 'boolean' ? Number(v) : (v as number)
-        else if (text.has(key)) textFeatures[key] = v as string
+      const features = r.features
+      for (const [key, kind] of kinds) {
+        const v = Object.hasOwn(features, key) ? features[key] : undefined
+        if (v === null || v === undefined) continue
+        if (kind === 'num') numFeatures[key] = typeof v === 'boolean' ? Number(v) : (v as number)
+        else if (kind === 'text') textFeatures[key] = v as string
         else strFeatures[key] = v as string
       }
       const p = r.prediction

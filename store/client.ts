@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { Readable } from 'node:stream'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
-import type { DdlContext } from './ddl.ts'
+import { tableName, type DdlContext } from './ddl.ts'
 import { toStoreError } from './errors.ts'
 import { applyMigrations, type DdlRunner } from './migrations.ts'
 
@@ -23,6 +24,20 @@ export type StoreOptions = {
   | { readonly mode: 'server'; readonly url: string; readonly user: string; readonly password: string }
 )
 
+/** Rows already encoded in a text format, inserted as one block with per-insert settings. */
+export interface EncodedInsert {
+  /** Table name inside the store's database (unquoted). */
+  readonly table: string
+  /** Columns in the order the payload's rows give them. */
+  readonly columns: readonly string[]
+  readonly format: 'JSONCompactEachRow' | 'JSONEachRow'
+  /** The rows, one per line. */
+  readonly payload: Buffer
+  /** Settings of this insert only (deduplication token, ...). */
+  readonly settings: Readonly<Record<string, string | number>>
+  readonly timeoutMs: number
+}
+
 /** The opened store: one @clickhouse/client for both modes, plus the helpers every adapter uses. */
 export interface Store extends DdlRunner {
   readonly client: ClickHouseClient
@@ -30,6 +45,12 @@ export interface Store extends DdlRunner {
   readonly mode: 'embedded' | 'server'
   /** Where the data lives, for humans: a directory or a URL without credentials. */
   readonly location: string
+  /**
+   * Inserts encoded rows; the settings travel in the INSERT's own SETTINGS clause (never as session state).
+   * Throws a StoreError. A timeout settles the promise only: the insert may still complete, so a retry must
+   * reuse its deduplication token.
+   */
+  insertEncoded(insert: EncodedInsert): Promise<void>
   ping(): Promise<boolean>
   close(): Promise<void>
 }
@@ -51,13 +72,31 @@ export function createStore(options: StoreOptions): Store {
   const ctx: DdlContext = { database: options.database, retentionDays: options.retentionDays, ...(options.cluster ? { cluster: options.cluster } : {}) }
   let client: ClickHouseClient
   let location: string
+  let insertEncoded: (insert: EncodedInsert) => Promise<unknown>
   if (options.mode === 'embedded') {
     const dir = resolve(options.dataDir, 'clickhouse')
     mkdirSync(dir, { recursive: true })
+    const chdb = createChdbConnection({ path: dir })
     // chdb ships its own copy of @clickhouse/client-common's types; the shapes are the same contract.
-    const connection = createChdbConnection({ path: dir }) as unknown as EmbeddedConnection
-    client = createClient({ connection, clickhouse_settings: READ_SETTINGS })
+    client = createClient({ connection: chdb as unknown as EmbeddedConnection, clickhouse_settings: READ_SETTINGS })
     location = dir
+    // chDB's raw insert hands the Buffer to the engine as is and puts the settings in the INSERT's SETTINGS
+    // clause. Through `client.exec` the connection would copy the payload into the SQL text and send each
+    // setting as a separate SET statement first (measured: docs/storage.md, "The insert path") — session state
+    // that outlives the insert: the next insert on the session would carry the last dedup token.
+    insertEncoded = (insert) =>
+      chdb.chdb
+        .rawInsert({
+          table: `${ctx.database}.${insert.table}`,
+          columns: [...insert.columns],
+          format: insert.format,
+          values: insert.payload,
+          settings: { ...insert.settings },
+          timeout: insert.timeoutMs,
+        })
+        .catch((err: unknown) => {
+          throw withClickHouseCode(err)
+        })
   } else {
     client = createClient({
       url: options.url,
@@ -71,12 +110,26 @@ export function createStore(options: StoreOptions): Store {
     url.username = ''
     url.password = ''
     location = url.toString()
+    const server = client
+    insertEncoded = (insert) =>
+      server.exec({
+        query: `INSERT INTO ${tableName(ctx, insert.table)} (${insert.columns.join(', ')}) SETTINGS ${settingsClause(insert.settings)} FORMAT ${insert.format}`,
+        values: Readable.from([insert.payload]),
+        abort_signal: AbortSignal.timeout(insert.timeoutMs),
+      })
   }
   return {
     client,
     ctx,
     mode: options.mode,
     location,
+    async insertEncoded(insert) {
+      try {
+        await insertEncoded(insert)
+      } catch (err) {
+        throw toStoreError(err, `insert into ${insert.table}`)
+      }
+    },
     async command(sql: string, params?: Record<string, unknown>) {
       try {
         await client.command({ query: sql, ...(params ? { query_params: params } : {}) })
@@ -100,4 +153,29 @@ export function createStore(options: StoreOptions): Store {
       await client.close()
     },
   }
+}
+
+/**
+ * `k=v, ...` for an INSERT's SETTINGS clause. Names must be plain identifiers; string values become
+ * ClickHouse string literals (backslash and quote escaped), so a value can never end the clause.
+ */
+export function settingsClause(settings: Readonly<Record<string, string | number>>): string {
+  return Object.entries(settings)
+    .map(([name, value]) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`setting name ${JSON.stringify(name)} is not a plain identifier`)
+      if (typeof value === 'number') {
+        if (!Number.isFinite(value)) throw new Error(`setting ${name}: ${value} is not a finite number`)
+        return `${name}=${value}`
+      }
+      return `${name}='${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+    })
+    .join(', ')
+}
+
+// chDB's typed errors carry the ClickHouse code as `clickhouseCode` (a number); toStoreError reads `code`, as the
+// HTTP client gives it, to tell an overloaded engine (TOO_MANY_PARTS, MEMORY_LIMIT_EXCEEDED) from a refused row.
+function withClickHouseCode(err: unknown): unknown {
+  const code = (err as { clickhouseCode?: unknown } | undefined)?.clickhouseCode
+  if (typeof code !== 'number' || !(err instanceof Error)) return err
+  return Object.assign(new Error(err.message, { cause: err }), { code: String(code) })
 }

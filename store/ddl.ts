@@ -91,3 +91,8 @@ export function createView(ctx: DdlContext, spec: ViewSpec): string[] {
 export function modifyTtl(ctx: DdlContext, table: string, ttl: string): string {
   return `ALTER TABLE ${localTable(ctx, table)}${onCluster(ctx)} MODIFY TTL ${ttl}`
 }
+
+/** ALTER that changes a table's MergeTree settings, applied where the rows live. */
+export function modifySettings(ctx: DdlContext, table: string, settings: Readonly<Record<string, number>>): string {
+  return `ALTER TABLE ${localTable(ctx, table)}${onCluster(ctx)} MODIFY SETTING ${Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join(', ')}`
+}

@@ -1,5 +1,5 @@
 export { openStore, createStore } from './client.ts'
-export type { Store, StoreOptions } from './client.ts'
+export type { EncodedInsert, Store, StoreOptions } from './client.ts'
 export { StoreError, toStoreError } from './errors.ts'
 export type { StoreErrorCode } from './errors.ts'
 export { MIGRATIONS, allStatements, applyMigrations } from './migrations.ts'
@@ -32,5 +32,37 @@ export {
   splitWindow,
 } from './analysis-queries.ts'
 export type { WindowQuery, NumericWindowProfile, LabelledWindow, ReferenceSample, ReferenceSet, QualityFacts } from './analysis-queries.ts'
-export { countsByWindow, clickhouseCount, UnsupportedSelectionError } from './slo-queries.ts'
-export type { RollupSelection } from './slo-queries.ts'
+export {
+  readRollups,
+  savedResultsEndingIn,
+  clickhouseCount,
+  insertPolicyTransition,
+  latestPolicyStates,
+  policyTransitions,
+  UnsupportedSelectionError,
+} from './slo-queries.ts'
+export type { RollupSelection, RollupTarget, RollupGrid, RollupNeed, RollupAnswer, SavedResult, PolicyTransition } from './slo-queries.ts'
+export {
+  maxModelVersion,
+  claimModelVersion,
+  insertModelVersion,
+  readModelVersion,
+  listModelVersions,
+  listRegisteredModels,
+  nextAliasTimestampUs,
+  insertAliasMove,
+  readAliasHistory,
+  readCurrentAliases,
+  readAliasEverywhere,
+  insertTrainingRuns,
+  readTrainingRuns,
+  insertReleaseEvent,
+  readReleaseEvents,
+  readUnfinishedReleases,
+  insertAudit,
+  readAudit,
+  readVersionWindowFacts,
+} from './registry-queries.ts'
+export type { VersionRow, AliasMove, TrainingRunRow, ReleaseEventRow, AuditRow, VersionWindowFacts } from './registry-queries.ts'
+export { labelledTrainingRows } from './training-queries.ts'
+export type { TrainingRowsQuery, StoredLabelledRow } from './training-queries.ts'

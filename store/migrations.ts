@@ -1,9 +1,10 @@
-import { createDatabase, createTable, createView, modifyTtl, tableName, type DdlContext } from './ddl.ts'
+import { createDatabase, createTable, createView, modifySettings, modifyTtl, tableName, type DdlContext } from './ddl.ts'
 import {
   labelsTable,
   predictionRollupTable,
   predictionRollupView,
   predictionsTable,
+  PREDICTIONS_MERGE_SETTINGS,
   quarantineTable,
   RETAINED_TABLES,
 } from './schema.ts'
@@ -16,6 +17,8 @@ import {
   referenceSamplesTable,
   referenceSetsTable,
 } from './analysis-schema.ts'
+import { labelOutcomesTable, labelOutcomesView, labelRollupTable, labelRollupView, SLO_RETAINED_TABLES, sloPolicyTransitionsTable } from './slo-schema.ts'
+import { auditLogTable, modelAliasesTable, modelVersionClaimsTable, modelVersionsTable, releaseEventsTable, trainingRunsTable } from './registry-schema.ts'
 
 /** One numbered, append-only schema change. Never edit a released migration: add the next number. */
 export interface Migration {
@@ -52,6 +55,36 @@ export const MIGRATIONS: readonly Migration[] = [
       ...createTable(ctx, referenceSamplesTable),
       ...createTable(ctx, analysisResultsTable),
     ],
+  },
+  {
+    version: 4,
+    name: 'slo: label-joined rollup (signed, restated by late labels) and budget policy transitions',
+    statements: (ctx) => [
+      ...createTable(ctx, labelOutcomesTable.spec(ctx)),
+      ...createTable(ctx, labelRollupTable.spec(ctx)),
+      // Both views fire on each labels insert; the rollup's strict received_at comparisons make it right
+      // whichever of them ClickHouse runs first.
+      ...createView(ctx, labelRollupView(ctx)),
+      ...createView(ctx, labelOutcomesView(ctx)),
+      ...createTable(ctx, sloPolicyTransitionsTable),
+    ],
+  },
+  {
+    version: 5,
+    name: 'model registry: versions, aliases, training runs, releases, audit log',
+    statements: (ctx) => [
+      ...createTable(ctx, modelVersionClaimsTable),
+      ...createTable(ctx, modelVersionsTable),
+      ...createTable(ctx, modelAliasesTable),
+      ...createTable(ctx, trainingRunsTable),
+      ...createTable(ctx, releaseEventsTable),
+      ...createTable(ctx, auditLogTable),
+    ],
+  },
+  {
+    version: 6,
+    name: 'predictions merge column by column, so a background merge holds one column in memory, not all',
+    statements: (ctx) => [modifySettings(ctx, 'predictions', PREDICTIONS_MERGE_SETTINGS)],
   },
 ]
 
@@ -100,7 +133,7 @@ export async function applyMigrations(runner: DdlRunner, ctx: DdlContext): Promi
 }
 
 async function alignRetention(runner: DdlRunner, ctx: DdlContext): Promise<void> {
-  for (const table of RETAINED_TABLES) {
+  for (const table of [...RETAINED_TABLES, ...SLO_RETAINED_TABLES]) {
     const spec = table.spec(ctx)
     const [row] = await runner.queryRows<{ q: string }>(
       'SELECT create_table_query AS q FROM system.tables WHERE database = {db:String} AND name = {name:String}',

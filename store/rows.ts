@@ -1,6 +1,3 @@
-import type { DdlContext } from './ddl.ts'
-import { tableName } from './ddl.ts'
-
 /** One prediction as stored; features split by type because ClickHouse maps are typed by value. */
 export interface PredictionRow {
   readonly model: string
@@ -70,9 +67,9 @@ function rowLine(values: readonly unknown[]): string {
   return line.includes('\\ud') ? line.replace(LONE_SURROGATE_ESCAPE, '$1\\ufffd') : line
 }
 
-/** INSERT statement head for a raw table (the body follows in JSONCompactEachRow). */
-export function insertQuery(ctx: DdlContext, table: IngestTable): string {
-  return `INSERT INTO ${tableName(ctx, table)} (${COLUMNS[table].join(', ')}) FORMAT JSONCompactEachRow`
+/** Columns of a raw table in the positional order its encoder emits them (JSONCompactEachRow). */
+export function insertColumns(table: IngestTable): readonly string[] {
+  return COLUMNS[table]
 }
 
 /** One JSONCompactEachRow line for a prediction (DateTime64(3) columns take epoch milliseconds). */

@@ -23,7 +23,7 @@ import {
   type AlertTierSpec,
 } from './burn-rate/index.ts'
 import type { EventQuery, HighwayEventQuery, ResolvedSlo } from './spec/index.ts'
-import { completeSlices, judgeValues, measureJob, measureValue, sliceWindow, type Grid, type Slice } from './timeslices/index.ts'
+import { completeSlices, countValues, measureJob, measureValue, sliceWindow, type Grid, type Slice } from './timeslices/index.ts'
 
 /** An SLO's state at one instant, as `GET /v1/slos/{name}` returns it. */
 export interface SloStatus {
@@ -288,7 +288,7 @@ function planSlo(store: Store, slo: ResolvedSlo, nowMs: number): Plan {
       finish: async (answers) => {
         const values = await measured.values(answers)
         if (typeof values === 'string') return { ...base, status: 'unsupported', detail: values }
-        return finishSlices(judgeValues(values, op, value))
+        return finishSlices(countValues(values, op, value))
       },
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compare, completeSlices, judgeValues, sliceWindow, type Slice } from './slices.ts'
+import { compare, completeSlices, countValues, sliceWindow, type Slice } from './slices.ts'
 
 const grid = (count: number, sliceSeconds = 300) => ({ startMs: 0, sliceSeconds, count })
 
@@ -34,10 +34,19 @@ describe('sliceWindow', () => {
   }
 })
 
-describe('judgeValues', () => {
-  it('judges each slice by op and value, every value of a slice having to hold, and empty slices as no data', () => {
-    expect(judgeValues([[0.2], [0.2, 0.6], [], [0.5]], 'lte', 0.5)).toEqual([true, false, null, true])
-    expect(judgeValues([[0.5]], 'lt', 0.5)).toEqual([false])
+describe('countValues', () => {
+  it('counts the values of each slice that meet the objective, and gives no data for a slice without values', () => {
+    expect(countValues([[0.2], [0.2, 0.6], [], [0.5]], 'lte', 0.5)).toEqual([{ good: 1, bad: 0 }, { good: 1, bad: 1 }, null, { good: 1, bad: 0 }])
+    expect(countValues([[0.5]], 'lt', 0.5)).toEqual([{ good: 0, bad: 1 }])
+  })
+
+  it('judges a slice with several values by timeSliceTarget: half of them good is a good slice at 0.5, a bad one at 0.9', () => {
+    const slices = countValues([[0.2, 0.6], [0.1]], 'lte', 0.5)
+    const hours = grid(2, 3600)
+    expect(sliceWindow(slices, hours, undefined, { target: 0.9, timeSliceTarget: 0.5 })).toMatchObject({ judged: 2, good: 2, errorRatio: 0 })
+    expect(sliceWindow(slices, hours, undefined, { target: 0.9, timeSliceTarget: 0.9 })).toMatchObject({ judged: 2, good: 1, errorRatio: 0.5 })
+    // RatioTimeslices: the mean of the slices' good shares, (0.5 + 1) / 2.
+    expect(sliceWindow(slices, hours, undefined, { target: 0.9 })).toMatchObject({ judged: 2, good: 1.5, errorRatio: 0.25 })
   })
 
   it('compares with each OpenSLO operator', () => {

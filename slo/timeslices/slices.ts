@@ -77,9 +77,14 @@ export function compare(value: number, op: Operator, threshold: number): boolean
 }
 
 /**
- * Judges threshold slices: each slice's values (several analyzer windows may end in one slice) must all satisfy
- * `op value`; a slice without a value carries no data.
+ * Counts a threshold SLI's values per slice (several analyzer windows may end in one slice): good when `value op
+ * threshold` holds. Budgeting then reads the slice as a ratio: under `Timeslices` it is good when the good share
+ * reaches `timeSliceTarget` (OpenSLO), under `RatioTimeslices` its share counts. A slice without a value carries no data.
  */
-export function judgeValues(values: ReadonlyArray<readonly number[]>, op: Operator, threshold: number): Array<boolean | null> {
-  return values.map((vs) => (vs.length === 0 ? null : vs.every((v) => compare(v, op, threshold))))
+export function countValues(values: ReadonlyArray<readonly number[]>, op: Operator, threshold: number): Array<SliceCounts | null> {
+  return values.map((vs) => {
+    if (vs.length === 0) return null
+    const good = vs.filter((v) => compare(v, op, threshold)).length
+    return { good, bad: vs.length - good }
+  })
 }

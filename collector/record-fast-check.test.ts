@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { modelSpecSchema, type ModelSpec } from '../config/index.ts'
 import { benchModelConfig, makeBodies } from '../bench/ingest-workload.ts'
 import { payloadAt, referenceRecordCount, type FuzzLimits } from '../test/support/fuzz-payloads.ts'
+import { EVERY_KIND_FEATURES } from '../test/support/models.ts'
 import { BOOKING_MODEL } from '../test/support/service.ts'
 import { compileFastPredictionCheck } from './record-fast-check.ts'
 import { createRecordValidator } from './record-validator.ts'
@@ -19,15 +20,7 @@ const MODELS: readonly ModelSpec[] = [
   model({
     name: 'every-kind',
     task: 'binary_classification',
-    features: {
-      height_cm: { type: 'number', min: 30, max: 300 },
-      country: { type: 'category', values: ['CH', 'DE', 'FR'], required: false },
-      note: { type: 'text', maxLength: 20 },
-      nights: { type: 'number', integer: true, min: 1, required: false },
-      discount: { type: 'number', max: 0.5, required: false },
-      vip: { type: 'boolean', required: false },
-      channel: { type: 'category', required: false },
-    },
+    features: EVERY_KIND_FEATURES,
   }),
   model({ name: 'intent', task: 'multiclass_classification', features: { words: { type: 'number', integer: true, min: 0 }, lang: { type: 'category', values: ['en', 'de'] } }, unknownFeatures: 'drop' }),
   model({ name: 'demand', task: 'regression', features: { temp_c: { type: 'number', min: -50, max: 60 }, weekend: { type: 'boolean' } } }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { modelSpecSchema } from '../config/index.ts'
+import { EVERY_KIND_FEATURES } from '../test/support/models.ts'
 import type { Rule } from './record-schema.ts'
 import { createRecordValidator, MAX_FUTURE_SKEW_MS, MAX_QUARANTINED_CHARS, type RecordValidator } from './record-validator.ts'
 
@@ -13,15 +14,7 @@ const validator = (spec: unknown): RecordValidator => createRecordValidator(mode
 const binary = validator({
   name: 'booking-spam',
   task: 'binary_classification',
-  features: {
-    height_cm: { type: 'number', min: 30, max: 300 },
-    country: { type: 'category', values: ['CH', 'DE', 'FR'], required: false },
-    note: { type: 'text', maxLength: 20 },
-    nights: { type: 'number', integer: true, min: 1, required: false },
-    discount: { type: 'number', max: 0.5, required: false },
-    vip: { type: 'boolean', required: false },
-    channel: { type: 'category', required: false },
-  },
+  features: EVERY_KIND_FEATURES,
 })
 const multiclass = validator({
   name: 'intent',

@@ -53,7 +53,9 @@ export const analysisPolicySchema = z
      * Prediction drift between canary and stable; `false` turns the check off. Default: Wasserstein distance
      * normed by the stable spread ≥ 0.1 (Evidently's large-sample default) on numeric predictions, Jensen–Shannon
      * ≥ 0.1 on classes: effect sizes, because with canary traffic a p-value flags trivial differences (and 5% of
-     * identical versions). Judged from `minDriftSamples` predictions per version; fewer leave the check skipped.
+     * identical versions) — and, since an effect size alone flags small samples by chance, a drift must also be
+     * significant (KS or chi-square p < 0.01). Judged from `minDriftSamples` predictions per version; fewer leave
+     * the check skipped.
      */
     drift: z
       .union([

@@ -26,6 +26,14 @@ describe('analyseCanary', () => {
     { name: 'passes a canary just inside the latency bound (stable × 2 + 5 ms)', canary: { latencyP99Ms: 13 }, verdict: 'pass', failing: [] },
     { name: 'fails a canary whose error rate exceeds the stable one by more than 1 point', canary: { errors: 5 }, baseline: { errors: 1 }, verdict: 'fail', failing: ['error_rate'] },
     { name: 'fails a canary whose predictions drifted', canary: { values: scores(200, 0.5) }, verdict: 'fail', failing: ['prediction_drift'] },
+    {
+      name: 'passes a small canary whose distance to the stable version is large only by chance (not significant)',
+      // 100 evenly spread scores against 100 in a slightly different order of spacing: Wasserstein over 0.1, KS p ≈ 0.5.
+      canary: { values: Array.from({ length: 100 }, (_, i) => ((i * 37) % 100) / 100 + 0.03) },
+      baseline: { values: scores(100) },
+      verdict: 'pass',
+      failing: [],
+    },
     { name: 'fails a window without canary traffic when no minimum traffic is set', canary: { predictions: 0, latencyP99Ms: null, values: [], errors: 0 }, verdict: 'fail', failing: ['error_rate', 'latency_p99', 'prediction_drift'] },
     { name: 'calls a quiet window inconclusive when a minimum traffic is set', canary: { predictions: 5, values: scores(5) }, policy: { minRequests: 20 }, verdict: 'inconclusive', failing: [] },
     { name: 'judges accuracy once both versions have enough labels', canary: { labelled: 100, correct: 70 }, baseline: { labelled: 100, correct: 90 }, verdict: 'fail', failing: ['accuracy'] },

@@ -102,6 +102,9 @@ function countValues(values: readonly number[]): Record<string, number> {
   return out
 }
 
+/** Significance an effect-size drift must also reach (p-value below it). */
+const DRIFT_SIGNIFICANCE = 0.01
+
 function drift(canary: VersionFacts, baseline: VersionFacts, policy: AnalysisPolicy): CheckResult {
   if (policy.drift === false) return { check: 'prediction_drift', status: 'skipped', canary: null, baseline: null, bound: null, detail: 'turned off' }
   const wanted = policy.drift.test
@@ -115,16 +118,20 @@ function drift(canary: VersionFacts, baseline: VersionFacts, policy: AnalysisPol
   let test: NumericalTest | CategoricalTest
   let outcome: StatOutcome
   let kind: 'numerical' | 'categorical'
+  // The significance of a difference, asked only when an effect size crosses its bound.
+  let significance: () => StatOutcome
   if (numeric && new Set([...canary.values, ...baseline.values]).size > FEW_VALUES) {
     kind = 'numerical'
     test = wanted && NUMERICAL.has(wanted) ? (wanted as NumericalTest) : 'wasserstein'
     outcome = runNumericalTest(test, baseline.values, canary.values)
+    significance = () => runNumericalTest('ks', baseline.values, canary.values)
   } else {
     // Classes, or numeric predictions with a handful of values: compare counts per value.
     kind = 'categorical'
     test = wanted && CATEGORICAL.has(wanted) ? (wanted as CategoricalTest) : 'jensenshannon'
     const [ref, cur] = numeric ? alignedCounts(countValues(baseline.values), countValues(canary.values)) : alignedCounts(baseline.classes, canary.classes)
     outcome = runCategoricalTest(test, ref, cur)
+    significance = () => runCategoricalTest('chisquare', ref, cur)
   }
   const rule = kind === 'numerical' ? NUMERICAL_TEST_DEFAULTS[test as NumericalTest] : CATEGORICAL_TEST_DEFAULTS[test as CategoricalTest]
   const threshold = policy.drift.threshold ?? rule.threshold
@@ -135,13 +142,19 @@ function drift(canary: VersionFacts, baseline: VersionFacts, policy: AnalysisPol
   }
   const usesP = rule.direction.startsWith('p_value')
   const figure = usesP ? outcome.pValue! : outcome.statistic
+  const detail = `${test} ${usesP ? 'p-value' : 'statistic'} ${round(figure)} (${rule.direction.replaceAll('_', ' ')} ${threshold} is drift) over ${what}`
+  // An effect size alone flags small samples of one distribution: the normed Wasserstein distance between two
+  // samples of ~100 draws of the same scores is about 0.1 by chance. A drift must also be significant (KS on
+  // numbers, chi-square on counts, p < DRIFT_SIGNIFICANCE), so identical versions are not rolled back at low traffic.
+  const p = drifted && !usesP ? significance() : undefined
+  const insignificant = p !== undefined && p.ok && p.pValue !== null && p.pValue >= DRIFT_SIGNIFICANCE
   return {
     check: 'prediction_drift',
-    status: drifted ? 'fail' : 'pass',
+    status: drifted && !insignificant ? 'fail' : 'pass',
     canary: round(figure),
     baseline: null,
     bound: threshold,
-    detail: `${test} ${usesP ? 'p-value' : 'statistic'} ${round(figure)} (${rule.direction.replaceAll('_', ' ')} ${threshold} is drift) over ${what}`,
+    detail: insignificant ? `${detail}, but not significant (${kind === 'numerical' ? 'ks' : 'chisquare'} p-value ${round(p.pValue!)} ≥ ${DRIFT_SIGNIFICANCE})` : detail,
   }
 }
 

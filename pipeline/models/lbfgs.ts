@@ -1,3 +1,5 @@
+import { backtrack } from './line-search.ts'
+
 /** Options of the L-BFGS minimiser. */
 export interface LbfgsOptions {
   /** Iteration cap; 1000 by default. */
@@ -19,9 +21,6 @@ export interface LbfgsResult {
   /** True when the gradient tolerance was met (or the line search could not improve at machine precision with a near-zero gradient). */
   readonly converged: boolean
 }
-
-const ARMIJO_C1 = 1e-4
-const MAX_BACKTRACKS = 60
 
 function dot(a: Float64Array, b: Float64Array): number {
   let s = 0
@@ -87,18 +86,7 @@ export function minimizeLbfgs(fg: (x: Float64Array, grad: Float64Array) => numbe
       for (let i = 0; i < n; i++) d[i] = -(g[i] as number)
       slope = dot(g, d)
     }
-    let step = 1
-    let fNew = Number.POSITIVE_INFINITY
-    let accepted = false
-    for (let b = 0; b < MAX_BACKTRACKS; b++) {
-      for (let i = 0; i < n; i++) xNew[i] = (x[i] as number) + step * (d[i] as number)
-      fNew = fg(xNew, gNew)
-      if (Number.isFinite(fNew) && fNew <= f + ARMIJO_C1 * step * slope) {
-        accepted = true
-        break
-      }
-      step *= 0.5
-    }
+    const { accepted, value: fNew } = backtrack(x, d, f, slope, xNew, (point) => fg(point, gNew))
     iterations++
     if (!accepted) {
       // No decrease representable in float64: we are at the minimum to machine precision.

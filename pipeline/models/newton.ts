@@ -1,4 +1,5 @@
 import { choleskySolve } from './linear-algebra.ts'
+import { backtrack } from './line-search.ts'
 
 /** Options of minimizeNewton. */
 export interface NewtonOptions {
@@ -17,9 +18,6 @@ export interface NewtonResult {
   readonly gradientMaxAbs: number
   readonly converged: boolean
 }
-
-const ARMIJO_C1 = 1e-4
-const MAX_BACKTRACKS = 60
 
 function maxAbs(a: Float64Array): number {
   let m = 0
@@ -57,17 +55,7 @@ export function minimizeNewton(fgh: (x: Float64Array, grad: Float64Array, hess: 
     }
     let slope = 0
     for (let i = 0; i < p; i++) slope += (g[i] as number) * (d[i] as number)
-    let step = 1
-    let accepted = false
-    for (let b = 0; b < MAX_BACKTRACKS; b++) {
-      for (let i = 0; i < p; i++) xNew[i] = (x[i] as number) + step * (d[i] as number)
-      const fNew = fgh(xNew, gNew, null)
-      if (Number.isFinite(fNew) && fNew <= f + ARMIJO_C1 * step * slope) {
-        accepted = true
-        break
-      }
-      step *= 0.5
-    }
+    const { accepted } = backtrack(x, d, f, slope, xNew, (point) => fgh(point, gNew, null))
     iterations++
     if (!accepted) {
       // No decrease representable in float64: the optimum is reached to machine precision.

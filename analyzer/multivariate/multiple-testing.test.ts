@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { GOLDEN } from './golden.ts'
 import { adjustedPValues, benjaminiHochberg, bonferroni } from './index.ts'
-import { seededUniform } from './seeded-random.ts'
+import { createSeededRandom } from '../performance/seeded-random.ts'
 
 describe('multiple-testing corrections against a NumPy re-implementation of statsmodels', () => {
   for (const c of GOLDEN.multipleTesting) {
@@ -17,7 +17,7 @@ describe('multiple-testing corrections against a NumPy re-implementation of stat
 
 describe('benjaminiHochberg', () => {
   it('flags exactly the p-values whose adjusted value is at most alpha', () => {
-    const uniform = seededUniform(7)
+    const uniform = createSeededRandom(7).uniform
     for (let trial = 0; trial < 200; trial++) {
       const p = Array.from({ length: 30 }, () => (uniform() < 0.2 ? uniform() * 1e-3 : uniform()))
       const adjusted = adjustedPValues(p)
@@ -48,7 +48,7 @@ describe('a stable window with 25 features tested at 5%', () => {
   // independent features; the bands below are about ±4 binomial standard deviations.
   const windows = 4000
   const features = 25
-  const uniform = seededUniform(20240611)
+  const uniform = createSeededRandom(20240611).uniform
   const pValues = Array.from({ length: windows }, () => Array.from({ length: features }, () => uniform()))
 
   it('flags about 5% of features, and at least one feature in about 72% of windows, without correction', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { GOLDEN, isClose } from './golden.ts'
 import { breachesThreshold, fitReconstruction, fitReconstructionThreshold, reconstructionError, reconstructionErrors } from './index.ts'
-import { seededNormal } from './seeded-random.ts'
+import { createSeededRandom } from '../performance/seeded-random.ts'
 
 // Tolerances (relative). Means and scales are the same sums as StandardScaler: 1e-12. The model's eigenvalues
 // come from the covariance matrix (Jacobi) where sklearn takes the SVD of the data; forming the covariance
@@ -74,7 +74,7 @@ describe('fitReconstruction and reconstructionError against scikit-learn 1.2.1',
 // (x1 + x2, x3 + x4) holding 97.5% of the variance, so 0.65 keeps those two and the error lives on x1 − x2
 // and x3 − x4, whose variance is 0.05 each.
 function correlatedPairs(rows: number, seed: number, pairOneCorrelated = true): number[][] {
-  const normal = seededNormal(seed)
+  const normal = createSeededRandom(seed).normal
   const rho = 0.95
   const rest = Math.sqrt(1 - rho * rho)
   return Array.from({ length: rows }, () => {
@@ -152,7 +152,7 @@ describe('fitReconstruction', () => {
     // Each feature is one of three independent factors (loadings 3, 1.5 and 0.8) plus unit noise. After
     // standardisation the groups' correlations are 0.9, 0.69 and 0.39, so their eigenvalues are about 15.4,
     // 12 and 7.2 of a total of 50 (shares 0.31, 0.24, 0.14) and 47 lie below 0.8: 0.65 keeps exactly the three.
-    const normal = seededNormal(5)
+    const normal = createSeededRandom(5).normal
     const rows = Array.from({ length: 5_000 }, () => {
       const f = [normal(), normal(), normal()]
       return Array.from({ length: 50 }, (_, j) => (f[j % 3] ?? 0) * ([3, 1.5, 0.8][j % 3] ?? 0) + normal())

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { symmetricEigen } from './index.ts'
-import { seededNormal } from './seeded-random.ts'
+import { createSeededRandom } from '../performance/seeded-random.ts'
 
 function randomSymmetric(n: number, seed: number): number[][] {
-  const normal = seededNormal(seed)
+  const normal = createSeededRandom(seed).normal
   const b = Array.from({ length: n }, () => Array.from({ length: n }, () => normal()))
   return b.map((row, i) => row.map((x, j) => (x + (b[j]?.[i] ?? 0)) / 2))
 }

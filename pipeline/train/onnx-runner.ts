@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import * as ort from 'onnxruntime-node'
-import { TEXT_VECTOR_SUFFIX, type ModelSignature, type TextTransform } from '../contract.ts'
+import { buildFeeds } from '../../serving/index.ts'
+import type { ModelSignature } from '../contract.ts'
 import type { FeatureRecord } from '../data/index.ts'
 import { featurizeText } from '../featurize/index.ts'
 import { percentile, type InvalidInputCase } from '../gates/index.ts'
@@ -16,28 +17,10 @@ export function openSession(bytes: Uint8Array): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 })
 }
 
-/** The graph feeds for raw rows: double [N, 1] (NaN = missing), string [N, 1] ("" = missing), text `<f>__vector`. */
+/** The graph feeds for raw rows, built by the server's own code (serving/features.ts), so training runs the graph as serving does. */
 export function feedsFor(signature: ModelSignature, rows: readonly FeatureRecord[]): Record<string, ort.Tensor> {
-  const n = rows.length
   const feeds: Record<string, ort.Tensor> = {}
-  for (const input of signature.inputs) {
-    const values = rows.map((r) => r[input.name] ?? null)
-    switch (input.type) {
-      case 'number':
-      case 'boolean':
-        feeds[input.name] = new ort.Tensor('float64', Float64Array.from(values, (v) => (v === null ? Number.NaN : typeof v === 'boolean' ? Number(v) : Number(v))), [n, 1])
-        break
-      case 'category':
-        feeds[input.name] = new ort.Tensor('string', values.map((v) => (v === null ? '' : String(v))), [n, 1])
-        break
-      case 'text': {
-        const transform = signature.text.find((t): t is TextTransform => t.kind === 'text' && t.name === input.name)
-        if (!transform) throw new Error(`text input "${input.name}" has no featuriser in the signature`)
-        feeds[`${input.name}${TEXT_VECTOR_SUFFIX}`] = new ort.Tensor('float64', featurizeText(transform, values.map((v) => (v === null ? null : String(v)))), [n, transform.vocabulary.length])
-        break
-      }
-    }
-  }
+  for (const [name, t] of Object.entries(buildFeeds(signature, rows, featurizeText))) feeds[name] = new ort.Tensor(t.type, t.data as never, t.dims)
   return feeds
 }
 

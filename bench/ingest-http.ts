@@ -85,6 +85,20 @@ async function storedPredictions(url: string): Promise<number> {
   return ((await res.json()) as { predictions: number }).predictions
 }
 
+/**
+ * Waits until the service has stored `expected` predictions (polling every 10 ms, up to `timeoutMs`) and returns
+ * how many it stored. With `acknowledge: logged` a 202 comes before the insert, so a rate is only a rate once the
+ * rows are in ClickHouse.
+ */
+async function waitStored(url: string, expected: number, timeoutMs: number): Promise<number> {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    const stored = await storedPredictions(url)
+    if (stored >= expected || performance.now() > deadline) return stored
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
 /** Rate of a load result in acknowledged records per second. */
 export function recordsPerSecond(r: LoadResult): number {
   return r.acknowledged / r.elapsedSeconds
@@ -126,6 +140,7 @@ export async function measureHttp(options: {
     const idle = service.memory()
     log(`warm-up: ${options.warmupBatches} requests`)
     const warmup = await phase(() => runClosedLoop({ target, bodies: warmupBodies.bodies, connections: options.connections, onError }))
+    let acknowledged = await waitStored(service.url, warmup.result.acknowledged, 60_000)
 
     const countersBefore = await scrapeIngestCounters(service.url)
     const cpuBefore = service.cpu()
@@ -134,9 +149,19 @@ export async function measureHttp(options: {
     const perRound = Math.floor(options.closedBatches / options.closedRounds)
     for (let r = 0; r < options.closedRounds; r++) {
       const bodies = closedBodies.bodies.slice(r * perRound, r === options.closedRounds - 1 ? undefined : (r + 1) * perRound)
-      const round = await phase(() => runClosedLoop({ target, bodies, connections: options.connections, onError }))
+      // A round lasts until its records are stored, not just acknowledged: its rate is what ClickHouse keeps up with.
+      let ackSeconds = 0
+      const round = await phase(async () => {
+        const started = performance.now()
+        const result = await runClosedLoop({ target, bodies, connections: options.connections, onError })
+        ackSeconds = result.elapsedSeconds
+        acknowledged += result.acknowledged
+        const stored = await waitStored(service.url, acknowledged, 60_000)
+        if (stored < acknowledged) throw new Error(`round ${r + 1}: ${stored} predictions stored 60 s after ${acknowledged} were acknowledged`)
+        return { ...result, elapsedSeconds: (performance.now() - started) / 1000 }
+      })
       rounds.push(round)
-      log(`closed loop round ${r + 1}/${options.closedRounds}: ${bodies.length} requests on ${options.connections} connections, ${Math.round(recordsPerSecond(round.result))} records/s (other processes: ${round.load.otherCores.toFixed(2)} cores)`)
+      log(`closed loop round ${r + 1}/${options.closedRounds}: ${bodies.length} requests on ${options.connections} connections, ${Math.round(recordsPerSecond(round.result))} records/s stored (acknowledged in ${ackSeconds.toFixed(2)} of ${round.result.elapsedSeconds.toFixed(2)} s; other processes: ${round.load.otherCores.toFixed(2)} cores)`)
     }
     const generator = process.cpuUsage(generatorBefore)
     const closedCpu = cpuDelta(service.cpu(), cpuBefore)
@@ -153,7 +178,7 @@ export async function measureHttp(options: {
     const open = await phase(() => runOpenLoop({ target, bodies: openBodies.bodies, intervalMs, onError }))
     const afterOpen = service.memory()
 
-    const stored = await storedPredictions(service.url)
+    const stored = await waitStored(service.url, acknowledged + open.result.acknowledged, 60_000)
     const peakAnon = service.peakAnonBytes()
     const exitCode = await service.stop()
     log(`service stopped (exit code ${exitCode}); it stored ${stored} predictions`)

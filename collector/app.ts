@@ -68,8 +68,11 @@ export function createCollector(options: CollectorOptions): Collector {
     maxBatchRows: config.ingest.maxBatchRows,
     maxPendingBytes: config.ingest.maxPendingBytes,
     isTransient: options.isTransient,
-    // Two groups in flight: a request that arrives during an insert starts its own at once (bench/RESULTS.md, ingest).
-    maxInFlight: 2,
+    acknowledge: config.ingest.acknowledge,
+    maxLagBytes: config.ingest.maxLagBytes,
+    // `stored`: two groups in flight, so a request that arrives during an insert starts its own at once
+    // (bench/RESULTS.md, ingest). `logged`: spool appends are group-committed one at a time.
+    maxInFlight: config.ingest.acknowledge === 'stored' ? 2 : 1,
     events: {
       flushed: (rows, seconds, to) => {
         metrics.batchRows.observe({ to }, rows)

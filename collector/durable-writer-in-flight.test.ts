@@ -1,60 +1,14 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { IngestTable } from '../store/index.ts'
+import { HeldSink, Outage, type HeldCall } from '../test/support/held-sink.ts'
 import { makeTempDir } from '../test/support/temp-dir.ts'
-import { deferred, waitFor, type Deferred } from '../test/support/wait-for.ts'
-import { DurableWriter, type IngestSink, type RowBatch } from './durable-writer.ts'
+import { waitFor } from '../test/support/wait-for.ts'
+import { DurableWriter, type RowBatch } from './durable-writer.ts'
 import { Spool } from './spool.ts'
 
 // The durable writer with two groups in flight (maxInFlight: 2): a request that arrives during an insert starts
 // its own at once instead of waiting for it, and the guarantees of one-at-a-time stay: every submission settles
 // only once stored, replays use the same tokens, labels are never inserted two at a time.
-
-class Outage extends Error {}
-
-interface Call {
-  readonly table: IngestTable
-  readonly payload: string
-  readonly token: string
-  readonly release: Deferred<void>
-  failWith?: Error
-  storeFirst?: boolean
-}
-
-/** A sink whose every call waits until the test releases it; dedups by token like insert_deduplication_token. */
-class HeldSink implements IngestSink {
-  readonly calls: Call[] = []
-  readonly stored = new Map<string, string>()
-  /** Calls that have returned or thrown. */
-  finished = 0
-  maxRunning: Record<IngestTable, number> = { predictions: 0, labels: 0, quarantine: 0 }
-  readonly #runningBy: Record<IngestTable, number> = { predictions: 0, labels: 0, quarantine: 0 }
-  /** Calls after this one return at once. */
-  passThrough = false
-  /** Fails every call (an outage) without holding it. */
-  down = false
-
-  async insert(table: IngestTable, payload: string, token: string): Promise<void> {
-    const call: Call = { table, payload, token, release: deferred() }
-    this.calls.push(call)
-    this.#runningBy[table]++
-    this.maxRunning[table] = Math.max(this.maxRunning[table], this.#runningBy[table])
-    try {
-      if (this.down) throw new Outage('down')
-      if (!this.passThrough) await call.release.promise
-      if (call.storeFirst && !this.stored.has(token)) this.stored.set(token, payload)
-      if (call.failWith) throw call.failWith
-      if (!this.stored.has(token)) this.stored.set(token, payload)
-    } finally {
-      this.#runningBy[table]--
-      this.finished++
-    }
-  }
-
-  lines(table: IngestTable): string[] {
-    return [...this.stored.entries()].filter(([t]) => t.endsWith(`:${table}`)).flatMap(([, p]) => p.split('\n'))
-  }
-}
 
 const batch = (predictions: string[], labels: string[] = []): RowBatch => ({ predictions, labels, quarantine: [] })
 const rows = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `["${prefix}${i}"]`)
@@ -158,7 +112,7 @@ describe('DurableWriter with two groups in flight', () => {
     const b = writer.submit(batch(rows('b', 2)))
     await waitFor('the second insert to start', () => sink.calls.length === 2)
     // The first insert landed but its answer was lost; the second failed outright.
-    const [first, second] = sink.calls as [Call, Call]
+    const [first, second] = sink.calls as [HeldCall, HeldCall]
     first.storeFirst = true
     first.failWith = new Outage('connection reset after the insert')
     second.failWith = new Outage('down')

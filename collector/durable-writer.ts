@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { IngestTable } from '../store/index.ts'
-import { SpoolFullError, UnreadableSpoolEntryError, type Spool, type SpoolEntry, type SpoolPart } from './spool.ts'
+import { SpoolFullError, UnreadableSpoolEntryError, type Spool, type SpoolClaim, type SpoolEntry, type SpoolPart } from './spool.ts'
 
 /** The storage port ingest needs (implemented by `store/`): an idempotent insert of encoded rows. */
 export interface IngestSink {
@@ -26,7 +26,8 @@ export class OverloadedError extends Error {
 
 /** What the writer reports to metrics and logs. */
 export interface DurableWriterEvents {
-  flushed?(rows: number, seconds: number, to: 'clickhouse' | 'spool'): void
+  /** `log`: appended to the spool as the log (acknowledge: logged); `spool`: spooled because ClickHouse failed. */
+  flushed?(rows: number, seconds: number, to: 'clickhouse' | 'spool' | 'log'): void
   storageError?(operation: string, error: unknown): void
   drained?(entry: string): void
   buried?(entry: string, error: unknown): void
@@ -49,6 +50,14 @@ export interface DurableWriterOptions {
   readonly isTransient: (err: unknown) => boolean
   /** Groups written at the same time (default 1): with 2, a request that arrives during an insert starts its own at once. */
   readonly maxInFlight?: number
+  /**
+   * When `submit` resolves (default `stored`). `stored`: once ClickHouse has stored the rows (or, while it fails,
+   * once they are fsynced to the spool). `logged`: once they are fsynced to the spool, which is then the log
+   * that a single drainer inserts from, many requests per insert.
+   */
+  readonly acknowledge?: 'stored' | 'logged'
+  /** `logged` only: spool bytes not yet inserted past which `submit` waits for the drainer (backpressure). */
+  readonly maxLagBytes?: number
 }
 
 const TABLES: readonly IngestTable[] = ['predictions', 'labels', 'quarantine']
@@ -93,6 +102,8 @@ export class DurableWriter {
   #draining: Promise<void> | undefined
   #closed = false
   #wake: (() => void) | undefined
+  /** Woken after every drain step: submissions held back by the lag bound, and `stored()` callers. */
+  #drainWatchers: Array<() => void> = []
 
   constructor(options: DurableWriterOptions) {
     const maxInFlight = options.maxInFlight ?? 1
@@ -119,7 +130,7 @@ export class DurableWriter {
   /** True when new submissions would be refused for lack of room. */
   get full(): boolean {
     if (this.#pendingBytes >= this.#o.maxPendingBytes) return true
-    if (!this.#degraded) return false
+    if (!this.#degraded && !this.#logged) return false
     // wouldOverflow(1) alone almost never holds: every entry carries a header, so the spool stops short of its
     // bound while already refusing requests. Once one is refused, stay not-ready until the drainer frees room.
     const refusedAt = this.#spoolRefusedAtBytes
@@ -141,7 +152,7 @@ export class DurableWriter {
     if (this.#pendingBytes + bytes > this.#o.maxPendingBytes) {
       return Promise.reject(new OverloadedError(`ingest queue full: ${this.#pendingBytes} bytes waiting`, 1))
     }
-    if (this.#degraded && this.#o.spool.wouldOverflow(bytes)) {
+    if ((this.#degraded || this.#logged) && this.#o.spool.wouldOverflow(bytes)) {
       this.#spoolRefusedAtBytes = this.#o.spool.bytes
       return Promise.reject(new OverloadedError('ClickHouse is unavailable and the spool is full', 30))
     }
@@ -167,12 +178,54 @@ export class DurableWriter {
     return Promise.all(this.#unsettled.map((g) => g.done)).then(() => undefined)
   }
 
-  /** Settles what is queued, stops the drainer; the spool stays on disk for the next start. */
-  async close(): Promise<void> {
+  /**
+   * Resolves true once every row submitted before the call is in ClickHouse; false at once while ClickHouse fails
+   * (the rows wait in the spool). What a retried request needs before it asks ClickHouse what an earlier attempt stored.
+   */
+  async stored(): Promise<boolean> {
     await this.barrier()
+    // Entry names are sequence numbers of one width: every entry up to the newest one now must be gone.
+    const last = this.#o.spool.names().at(-1)
+    const waiting = (): boolean => {
+      const oldest = this.#o.spool.names()[0]
+      return last !== undefined && oldest !== undefined && oldest <= last
+    }
+    while (waiting()) {
+      if (this.#degraded || this.#closed) return false
+      this.#kickDrain()
+      await new Promise<void>((resolve) => this.#drainWatchers.push(resolve))
+    }
+    return true
+  }
+
+  get #logged(): boolean {
+    return this.#o.acknowledge === 'logged'
+  }
+
+  /** Wakes whoever waits on the drainer's progress. */
+  #drainStep(): void {
+    const watchers = this.#drainWatchers
+    this.#drainWatchers = []
+    for (const w of watchers) w()
+  }
+
+  /**
+   * Settles what is queued and gives the drainer up to `drainMs` (default 10 s) to insert what the spool holds, so
+   * a graceful stop leaves ClickHouse up to date; then stops it. What is left stays on disk for the next start.
+   */
+  async close(options: { drainMs?: number } = {}): Promise<void> {
+    await this.barrier()
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), options.drainMs ?? 10_000)
+      timer.unref()
+    })
+    await Promise.race([this.stored(), deadline])
+    clearTimeout(timer)
     this.#closed = true
     this.#wake?.()
     await this.#draining
+    this.#drainStep()
   }
 
   /** Starts waiting groups, oldest first, while fewer than maxInFlight are being written. */
@@ -207,6 +260,7 @@ export class DurableWriter {
       payload: group.lines[t].join('\n'),
     }))
     const started = performance.now()
+    if (this.#logged) return this.#log(group, parts, started)
     let inflight: string | undefined
     if (!this.#degraded) {
       // A copy outlives a crash mid-insert, so the next start replays it and repairs the views (see Spool).
@@ -235,6 +289,27 @@ export class DurableWriter {
     }
     this.#o.events?.flushed?.(group.rows, (performance.now() - started) / 1000, 'spool')
     this.#kickDrain()
+  }
+
+  /** `logged`: the rows are durable once in the spool; the drainer inserts them. Waits while the drainer lags too far. */
+  async #log(group: Group, parts: SpoolPart[], started: number): Promise<void> {
+    try {
+      await this.#o.spool.append(parts, { combinable: true })
+    } catch (err) {
+      if (err instanceof SpoolFullError) {
+        this.#spoolRefusedAtBytes = this.#o.spool.bytes
+        throw new OverloadedError(this.#degraded ? 'ClickHouse is unavailable and the spool is full' : 'the spool is full: ClickHouse inserts lag behind', 30)
+      }
+      throw err
+    }
+    this.#o.events?.flushed?.(group.rows, (performance.now() - started) / 1000, 'log')
+    this.#kickDrain()
+    // Backpressure: acknowledge no faster than ClickHouse stores, beyond a bounded lag. While ClickHouse fails the
+    // spool itself is the bound (429 when full).
+    const maxLag = this.#o.maxLagBytes ?? Infinity
+    while (this.#o.spool.bytes > maxLag && !this.#degraded && !this.#closed) {
+      await new Promise<void>((resolve) => this.#drainWatchers.push(resolve))
+    }
   }
 
   /**
@@ -286,31 +361,24 @@ export class DurableWriter {
     const { min, max } = this.#o.drainBackoffMs ?? { min: 100, max: 30_000 }
     let wait = min
     while (!this.#closed) {
-      let entry: SpoolEntry | undefined
+      let step: 'empty' | 'stored' | 'failed'
       try {
-        entry = await this.#o.spool.oldest()
+        step = await this.#drainOnce()
       } catch (err) {
         if (!(err instanceof UnreadableSpoolEntryError)) throw err
         // Left in place it would stop the drainer (and crash the process) on every start: set it aside for an operator.
         await this.#o.spool.bury(err.entry)
         this.#o.events?.buried?.(err.entry, err)
-        continue
+        step = 'stored'
       }
-      if (entry === undefined) {
+      if (step !== 'failed') {
         this.#degraded = false
-        this.#spoolRefusedAtBytes = undefined
-        return
-      }
-      try {
-        for (const part of entry.parts) await this.#insertPart(part)
-        await this.#o.spool.remove(entry.name)
-        this.#o.events?.drained?.(entry.name)
-        this.#degraded = false
+        if (step === 'empty') this.#spoolRefusedAtBytes = undefined
         wait = min
-        continue
-      } catch (err) {
-        this.#o.events?.storageError?.('drain', err)
       }
+      this.#drainStep()
+      if (step === 'empty') return
+      if (step === 'stored') continue
       // close() may have come while the insert was in flight, when there was no sleep yet for it to wake.
       if (this.#closed) return
       await new Promise<void>((resolve) => {
@@ -325,4 +393,94 @@ export class DurableWriter {
       wait = Math.min(max, wait * 2)
     }
   }
+
+  /**
+   * Inserts the next batch from the spool: a claim a crash left; else the oldest entry, if combinable together
+   * with the combinable entries after it up to maxBatchRows, under a new claim; else alone under its own tokens.
+   */
+  async #drainOnce(): Promise<'empty' | 'stored' | 'failed'> {
+    const spool = this.#o.spool
+    let claim = spool.claim
+    let parts: SpoolPart[]
+    let entries: SpoolEntry[]
+    if (claim !== undefined) {
+      entries = await this.#readClaimed(claim)
+      parts = combine(entries, claim.token)
+    } else {
+      const first = await spool.oldest()
+      if (first === undefined) return 'empty'
+      entries = [first]
+      if (first.combinable) {
+        let rows = countRows(first)
+        for (const name of spool.names().slice(1)) {
+          if (rows >= this.#o.maxBatchRows) break
+          let next: SpoolEntry
+          try {
+            next = await spool.read(name)
+          } catch {
+            break // buried when it becomes the oldest
+          }
+          if (!next.combinable) break
+          entries.push(next)
+          rows += countRows(next)
+        }
+      }
+      // Even a lone entry of the log goes under a claim: inserted under its own tokens, a crash could leave it
+      // to be combined with others at the next start, under another token, and stored twice.
+      if (first.combinable) {
+        claim = { token: randomUUID(), names: entries.map((e) => e.name) }
+        await spool.writeClaim(claim)
+        parts = combine(entries, claim.token)
+      } else parts = [...first.parts]
+    }
+    const started = performance.now()
+    try {
+      for (const part of parts) await this.#insertPart(part)
+    } catch (err) {
+      this.#o.events?.storageError?.('drain', err)
+      if (this.#o.isTransient(err)) this.#degraded = true
+      return 'failed'
+    }
+    if (claim !== undefined) await spool.settleClaim()
+    else await spool.remove(entries[0]!.name)
+    const rows = entries.reduce((n, e) => n + countRows(e), 0)
+    this.#o.events?.flushed?.(rows, (performance.now() - started) / 1000, 'clickhouse')
+    // An entry of the log is routine; one that waited out an outage or a crash is worth a line.
+    for (const e of entries) if (!e.combinable) this.#o.events?.drained?.(e.name)
+    return 'stored'
+  }
+
+  /** The entries of a claim left by a crash; one that cannot be read any more is set aside, the rest keep the claim's token. */
+  async #readClaimed(claim: SpoolClaim): Promise<SpoolEntry[]> {
+    const out: SpoolEntry[] = []
+    for (const name of claim.names) {
+      if (!this.#o.spool.names().includes(name)) continue
+      try {
+        out.push(await this.#o.spool.read(name))
+      } catch (err) {
+        if (!(err instanceof UnreadableSpoolEntryError)) throw err
+        await this.#o.spool.bury(name)
+        this.#o.events?.buried?.(name, err)
+      }
+    }
+    return out
+  }
+}
+
+/** Rows of an entry: encoded rows are single JSON lines. */
+function countRows(entry: SpoolEntry): number {
+  let rows = 0
+  for (const part of entry.parts) {
+    rows++
+    for (let i = part.payload.indexOf('\n'); i !== -1; i = part.payload.indexOf('\n', i + 1)) rows++
+  }
+  return rows
+}
+
+/** One part per table holding every entry's rows, in order, under the claim's token. */
+function combine(entries: readonly SpoolEntry[], token: string): SpoolPart[] {
+  return TABLES.flatMap((table) => {
+    const payloads = entries.flatMap((e) => e.parts.filter((p) => p.table === table).map((p) => p.payload))
+    return payloads.length === 0 ? [] : [{ table, token: `${token}:${table}`, payload: payloads.join('\n') }]
+  })
 }

@@ -111,9 +111,8 @@ export async function ingestRecords(
   let keep = rows
   let keepQuarantine = quarantine
   if (deps.attempt > 1 && kind === 'prediction') {
-    // Earlier attempts must have settled before we can see what they stored.
-    await writer.barrier()
-    if (writer.spool.entries > 0) throw new AppError('unavailable', 'storage is catching up after an outage; retry this request later', { retryAfterSeconds: 5 })
+    // Earlier attempts must be in ClickHouse before we can see what they stored.
+    if (!(await writer.stored())) throw new AppError('unavailable', 'storage is catching up after an outage; retry this request later', { retryAfterSeconds: 5 })
     const stored = await deps.reader.findStoredRecords({ model, ids, hashes: quarantine.map((q) => q.hash), ...(ids.length && allTimed ? { fromMs: minTs, toMs: maxTs } : {}) })
     keep = rows.filter((_, i) => !stored.ids.has(ids[i]!))
     keepQuarantine = quarantine.filter((q) => !stored.hashes.has(q.hash))

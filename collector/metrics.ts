@@ -21,7 +21,7 @@ export class CollectorMetrics {
   })
   readonly batchRows = new Histogram({
     name: 'highway_ingest_batch_rows',
-    help: 'Rows per ClickHouse insert (group commit) or spool write.',
+    help: 'Rows per ClickHouse insert (group commit), spool write while ClickHouse fails, or log append (acknowledge: logged).',
     labelNames: ['to'],
     buckets: [1, 10, 100, 1_000, 5_000, 10_000, 50_000, 100_000],
     registers: [this.registry],

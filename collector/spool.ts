@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { open, readFile, rename, rm, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { z } from 'zod'
 import type { IngestTable } from '../store/index.ts'
 
 /** One table's share of a spooled batch: the encoded rows and the token that makes their insert idempotent. */
@@ -10,10 +11,22 @@ export interface SpoolPart {
   readonly payload: string
 }
 
-/** A batch kept on disk while ClickHouse cannot take it. */
+/** A batch kept on disk while ClickHouse cannot take it, or (acknowledge: logged) until the drainer inserts it. */
 export interface SpoolEntry {
   readonly name: string
   readonly parts: readonly SpoolPart[]
+  /**
+   * True when no insert with the entry's own tokens was ever tried (an entry of the log), so the drainer may insert
+   * it together with others under a claim's token. False for a batch whose direct insert failed: part of it may
+   * have landed, and only its own tokens make the replay store nothing twice.
+   */
+  readonly combinable: boolean
+}
+
+/** Entries the drainer inserts together under one token: written before the insert, so a replay takes the same set. */
+export interface SpoolClaim {
+  readonly token: string
+  readonly names: readonly string[]
 }
 
 /** The spool would grow past its bound: the caller must push back (429) rather than buffer more. */
@@ -41,6 +54,11 @@ export class UnreadableSpoolEntryError extends Error {
  * in `inflight/` is moved into the queue at the next start and replayed with its tokens, which stores no raw
  * row twice and adds the missing view parts. These copies are not fsynced: they guard against a process crash
  * (the page cache survives `kill -9`), like the embedded engine's own writes.
+ *
+ * `claim.json` names the entries the drainer inserts as one batch, and the token it uses. It is written before
+ * that insert and renamed to `claim.done` once the insert succeeded; entries are removed only after the rename.
+ * So after a crash a claim's entries are all present and replay under the same token, and a done claim's entries
+ * are deleted, not inserted again.
  */
 export class Spool {
   readonly #dir: string
@@ -49,12 +67,21 @@ export class Spool {
   #bytes = 0
   #seq = 0
   readonly #files = new Map<string, number>()
+  #claim: SpoolClaim | undefined
 
   constructor(options: { dir: string; maxBytes: number }) {
     this.#dir = options.dir
     this.#deadDir = join(options.dir, 'dead')
     this.#maxBytes = options.maxBytes
     mkdirSync(this.#dir, { recursive: true })
+    // A done claim's rows are stored: finish removing its entries before they are counted as live.
+    const done = join(this.#dir, CLAIM_DONE)
+    if (existsSync(done)) {
+      for (const name of readClaim(done).names) rmSync(join(this.#dir, name), { force: true })
+      rmSync(done, { force: true })
+    }
+    const claimed = join(this.#dir, CLAIM)
+    if (existsSync(claimed)) this.#claim = readClaim(claimed)
     for (const name of readdirSync(this.#dir)) {
       const path = join(this.#dir, name)
       if (name.endsWith('.tmp')) rmSync(path, { force: true })
@@ -130,9 +157,12 @@ export class Spool {
     return this.#bytes + bytes > this.#maxBytes
   }
 
-  /** Writes an entry durably; resolves once it would survive a crash. Throws SpoolFullError past the bound. */
-  async append(parts: readonly SpoolPart[]): Promise<void> {
-    const { buffers, size } = encodeEntry(parts)
+  /**
+   * Writes an entry durably; resolves once it would survive a crash. Throws SpoolFullError past the bound.
+   * `combinable`: see SpoolEntry (true for entries of the log, false for batches whose insert failed).
+   */
+  async append(parts: readonly SpoolPart[], options: { combinable?: boolean } = {}): Promise<void> {
+    const { buffers, size } = encodeEntry(parts, options.combinable === true)
     if (this.wouldOverflow(size)) throw new SpoolFullError(`spool full: ${this.#bytes} of ${this.#maxBytes} bytes used`)
     const name = `${String(this.#seq++).padStart(16, '0')}.spool`
     // Reserve before awaiting so concurrent appends cannot together overshoot the bound.
@@ -155,16 +185,55 @@ export class Spool {
     }
   }
 
+  /** Names of the live entries, oldest first. */
+  names(): string[] {
+    return [...this.#files.keys()].sort()
+  }
+
   /** The oldest entry, or undefined when the spool is empty. Throws UnreadableSpoolEntryError for a corrupted entry. */
   async oldest(): Promise<SpoolEntry | undefined> {
-    const name = [...this.#files.keys()].sort()[0]
-    if (name === undefined) return undefined
+    const name = this.names()[0]
+    return name === undefined ? undefined : this.read(name)
+  }
+
+  /** One live entry. Throws UnreadableSpoolEntryError for a corrupted entry. */
+  async read(name: string): Promise<SpoolEntry> {
     const buf = await readFile(join(this.#dir, name))
     try {
-      return { name, parts: parseEntry(buf) }
+      return { name, ...parseEntry(buf) }
     } catch (err) {
       throw new UnreadableSpoolEntryError(name, err)
     }
+  }
+
+  /** The claim a crash left behind, to be replayed before anything else. */
+  get claim(): SpoolClaim | undefined {
+    return this.#claim
+  }
+
+  /** Records, durably, which entries the next insert takes and under which token. */
+  async writeClaim(claim: SpoolClaim): Promise<void> {
+    const tmp = join(this.#dir, `${CLAIM}.tmp`)
+    const fh = await open(tmp, 'w')
+    try {
+      await fh.writeFile(JSON.stringify(claim))
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    await rename(tmp, join(this.#dir, CLAIM))
+    await this.#syncDir()
+    this.#claim = claim
+  }
+
+  /** The claim's insert succeeded: marks it done (one atomic rename), then removes its entries and the claim. */
+  async settleClaim(): Promise<void> {
+    const claim = this.#claim
+    if (claim === undefined) return
+    await rename(join(this.#dir, CLAIM), join(this.#dir, CLAIM_DONE))
+    this.#claim = undefined
+    for (const name of claim.names) await this.remove(name)
+    await rm(join(this.#dir, CLAIM_DONE), { force: true })
   }
 
   /** Deletes an entry once its rows are stored. */
@@ -211,15 +280,25 @@ export class Spool {
   }
 }
 
-function encodeEntry(parts: readonly SpoolPart[]): { buffers: Buffer[]; size: number } {
+const CLAIM = 'claim.json'
+const CLAIM_DONE = 'claim.done'
+
+const claimSchema = z.object({ token: z.string().min(1), names: z.array(z.string().regex(/^\d+\.spool$/)) })
+
+function readClaim(path: string): SpoolClaim {
+  return claimSchema.parse(JSON.parse(readFileSync(path, 'utf8')))
+}
+
+function encodeEntry(parts: readonly SpoolPart[], combinable = false): { buffers: Buffer[]; size: number } {
   const payloads = parts.map((p) => Buffer.from(p.payload))
-  const header = Buffer.from(`${JSON.stringify({ v: 1, parts: parts.map((p, i) => ({ table: p.table, token: p.token, bytes: payloads[i]!.length })) })}\n`)
+  const listed = parts.map((p, i) => ({ table: p.table, token: p.token, bytes: payloads[i]!.length }))
+  const header = Buffer.from(`${JSON.stringify({ v: 1, ...(combinable ? { combinable } : {}), parts: listed })}\n`)
   return { buffers: [header, ...payloads], size: header.length + payloads.reduce((n, b) => n + b.length, 0) }
 }
 
-function parseEntry(buf: Buffer): SpoolPart[] {
+function parseEntry(buf: Buffer): { parts: SpoolPart[]; combinable: boolean } {
   const nl = buf.indexOf(10)
-  const header = JSON.parse(buf.subarray(0, nl).toString('utf8')) as { parts: Array<{ table: IngestTable; token: string; bytes: number }> }
+  const header = JSON.parse(buf.subarray(0, nl).toString('utf8')) as { combinable?: boolean; parts: Array<{ table: IngestTable; token: string; bytes: number }> }
   let offset = nl + 1
   const parts = header.parts.map((p) => {
     const payload = buf.subarray(offset, offset + p.bytes).toString('utf8')
@@ -228,7 +307,7 @@ function parseEntry(buf: Buffer): SpoolPart[] {
   })
   // `append` writes exactly the header and the payloads it lists; anything else is not one of our entries.
   if (nl < 0 || offset !== buf.length) throw new Error(`expected ${offset} bytes, found ${buf.length}`)
-  return parts
+  return { parts, combinable: header.combinable === true }
 }
 
 /** Synchronous read of every entry, for tests and tools. */
@@ -236,5 +315,5 @@ export function readSpoolDir(dir: string): SpoolPart[][] {
   return readdirSync(dir)
     .filter((n) => n.endsWith('.spool'))
     .sort()
-    .map((n) => parseEntry(readFileSync(join(dir, n))))
+    .map((n) => parseEntry(readFileSync(join(dir, n))).parts)
 }

@@ -248,7 +248,11 @@ export const configSchema = z
         /** Bytes of request bodies being read and parsed at once, all requests together; beyond it, 429. */
         maxInflightBodyBytes: byteSize.default(128 * 1024 * 1024),
         maxRecordsPerRequest: z.number().int().positive().default(10_000),
-        maxBatchRows: z.number().int().positive().default(100_000),
+        /** When a 202 is sent: `logged` once the rows are fsynced to the local log (spool), `stored` once ClickHouse has them. */
+        acknowledge: z.enum(['logged', 'stored']).default('logged'),
+        maxBatchRows: z.number().int().positive().default(10_000),
+        /** `acknowledge: logged`: logged bytes not yet in ClickHouse past which acknowledgements wait for inserts. */
+        maxLagBytes: byteSize.default(64 * 1024 * 1024),
         maxPendingBytes: byteSize.default(256 * 1024 * 1024),
         spoolDir: z.string().min(1).optional(),
         spoolMaxBytes: byteSize.default(1024 * 1024 * 1024),
@@ -259,7 +263,9 @@ export const configSchema = z
         maxBodyBytes: 32 * 1024 * 1024,
         maxInflightBodyBytes: 128 * 1024 * 1024,
         maxRecordsPerRequest: 10_000,
-        maxBatchRows: 100_000,
+        acknowledge: 'logged',
+        maxBatchRows: 10_000,
+        maxLagBytes: 64 * 1024 * 1024,
         maxPendingBytes: 256 * 1024 * 1024,
         spoolMaxBytes: 1024 * 1024 * 1024,
         insertTimeoutMs: 15_000,

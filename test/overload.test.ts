@@ -260,7 +260,8 @@ describe('overload: inserts held and too many bytes waiting in memory', () => {
   let service: Awaited<ReturnType<typeof startCollector>>
 
   beforeAll(async () => {
-    service = await startCollector('held', sink, { maxPendingBytes: MAX_PENDING_BYTES })
+    // Bytes wait in memory only while their insert is awaited: the stored mode (logged mode waits in the spool).
+    service = await startCollector('held', sink, { maxPendingBytes: MAX_PENDING_BYTES, acknowledge: 'stored' })
   })
   afterAll(async () => {
     sink.release()

@@ -35,6 +35,8 @@ beforeAll(async () => {
   // 200 predictions over the last ten minutes, 10 of them errors: 95% good against a 99% target.
   const records = Array.from({ length: 200 }, (_, i) => ({ id: `s${i}`, ts: now - 10 * 60_000 + i * 3000, features: { height_cm: 170, note: 'n' }, prediction: 0.5, status: i % 20 === 0 ? 'error' : 'ok' }))
   expect((await postJson(`${service.url}/v1/predictions`, { model: BOOKING_MODEL.name, records })).status).toBe(202)
+  // Acknowledged once logged (the default): the SLO reads ClickHouse, so wait until the log is in it.
+  expect(await service.collector.writer.stored()).toBe(true)
 })
 afterAll(async () => {
   await service.stop()

@@ -253,7 +253,6 @@ describe('storage outage', () => {
     // ClickHouse is back; a fresh collector over the same spool directory replays it without being asked.
     const second = await startCollector(spoolDir)
     await waitFor('the restarted collector to drain the spool', () => second.collector.writer.spool.entries === 0, { timeoutMs: 30_000 })
-    expect(second.logs.filter((l) => l.includes('"msg":"spool entry drained"'))).toHaveLength(left)
     expect(await stored('outage-restart')).toEqual({ rows: 200, ids: 200, rollup: 200, quarantine: 5, quarantineHashes: 5 })
     expect(await storedIds('outage-restart')).toEqual(new Set(acked))
     await second.stop()

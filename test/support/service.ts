@@ -41,8 +41,18 @@ export async function startTestService(
     { source: 'test config' },
   )
   const service = await startService({ config, components: ['collector', 'analyzer', 'slo'], logger, version: 'test' })
+  // With the default acknowledge: logged, a 202 comes before the insert. Tests read what they wrote through
+  // `store`, so its reads wait first for the log to be in ClickHouse, as a reader after a flush would.
+  const store: typeof service.store = {
+    ...service.store,
+    async queryRows(sql, params) {
+      await service.collector.writer.stored()
+      return service.store.queryRows(sql, params)
+    },
+  }
   return {
     ...service,
+    store,
     config,
     dataDir: tmp.dir,
     logs,

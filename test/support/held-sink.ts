@@ -1,0 +1,56 @@
+import type { IngestSink } from '../../collector/index.ts'
+import type { IngestTable } from '../../store/index.ts'
+import { deferred, type Deferred } from './wait-for.ts'
+
+/** ClickHouse down, a network error: worth retrying (tests pass `isTransient: (e) => e instanceof Outage`). */
+export class Outage extends Error {}
+
+/** One insert the sink received; the test releases it, and may make it fail (after storing, when `storeFirst`). */
+export interface HeldCall {
+  readonly table: IngestTable
+  readonly payload: string
+  readonly token: string
+  readonly release: Deferred<void>
+  failWith?: Error
+  storeFirst?: boolean
+}
+
+/**
+ * An in-memory IngestSink for the durable writer's unit tests (the real store has its own tests): every call
+ * waits until the test releases it (or returns at once after `passThrough`), and it dedups by token like
+ * insert_deduplication_token.
+ */
+export class HeldSink implements IngestSink {
+  readonly calls: HeldCall[] = []
+  readonly stored = new Map<string, string>()
+  /** Calls that have returned or thrown. */
+  finished = 0
+  maxRunning: Record<IngestTable, number> = { predictions: 0, labels: 0, quarantine: 0 }
+  readonly #runningBy: Record<IngestTable, number> = { predictions: 0, labels: 0, quarantine: 0 }
+  /** Calls after this one return at once. */
+  passThrough = false
+  /** Fails every call (an outage) without holding it. */
+  down = false
+
+  async insert(table: IngestTable, payload: string, token: string): Promise<void> {
+    const call: HeldCall = { table, payload, token, release: deferred() }
+    this.calls.push(call)
+    this.#runningBy[table]++
+    this.maxRunning[table] = Math.max(this.maxRunning[table], this.#runningBy[table])
+    try {
+      if (this.down) throw new Outage('down')
+      if (!this.passThrough) await call.release.promise
+      if (call.storeFirst && !this.stored.has(token)) this.stored.set(token, payload)
+      if (call.failWith) throw call.failWith
+      if (!this.stored.has(token)) this.stored.set(token, payload)
+    } finally {
+      this.#runningBy[table]--
+      this.finished++
+    }
+  }
+
+  lines(table: IngestTable): string[] {
+    return [...this.stored.entries()].filter(([t]) => t.endsWith(`:${table}`)).flatMap(([, p]) => p.split('\n'))
+  }
+}
+

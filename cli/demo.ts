@@ -107,6 +107,8 @@ export async function runDemo(options: { dataDir: string | undefined; rows: numb
       client.logPrediction(MODEL, { id: `broken-${i}`, ts: Date.now(), features: { ...hours[0]!.features, ...patch }, prediction: 10 })
     }
     await client.close()
+    // Acknowledged means logged (ingest.acknowledge: logged); what follows reads ClickHouse, so wait for the log.
+    await service.collector.writer.stored()
     if (tty) process.stderr.write('\r')
     const seconds = (performance.now() - started) / 1000
     const stats = client.stats()

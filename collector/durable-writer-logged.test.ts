@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { HeldSink, Outage } from '../test/support/held-sink.ts'
@@ -13,6 +13,14 @@ import { readSpoolDir, Spool } from './spool.ts'
 
 const batch = (predictions: string[], labels: string[] = []): RowBatch => ({ predictions, labels, quarantine: [] })
 const rows = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `["${prefix}${i}"]`)
+
+/** The pending claims on disk. */
+function readClaims(): Array<{ token: string; names: string[] }> {
+  return readdirSync(spoolDir)
+    .filter((n) => /^claim-\d+\.json$/.test(n))
+    .sort()
+    .map((n) => JSON.parse(readFileSync(join(spoolDir, n), 'utf8')) as { token: string; names: string[] })
+}
 
 let tmp: { dir: string; cleanup: () => void }
 let spoolDir: string
@@ -72,8 +80,8 @@ describe('DurableWriter, acknowledge: logged', () => {
     sink.calls[0]!.release.resolve()
     await waitFor('the combined inserts', () => sink.calls.length === 2)
     // The claim names the three entries before their insert starts.
-    const claim = JSON.parse(readFileSync(join(spoolDir, 'claim.json'), 'utf8')) as { token: string; names: string[] }
-    expect(claim.names).toHaveLength(3)
+    const claim = readClaims().find((c) => c.names.length === 3)!
+    expect(claim).toBeDefined()
     sink.passThrough = true
     sink.calls[1]!.release.resolve()
     expect(await writer.stored()).toBe(true)
@@ -83,7 +91,7 @@ describe('DurableWriter, acknowledge: logged', () => {
       ['labels', [...rows('l', 1), ...rows('m', 2)]],
     ])
     expect(sink.calls.slice(1).map((c) => c.token)).toEqual([`${claim.token}:predictions`, `${claim.token}:labels`])
-    expect(existsSync(join(spoolDir, 'claim.json'))).toBe(false)
+    expect(readClaims()).toEqual([])
     expect(writer.spool.entries).toBe(0)
   })
 
@@ -121,6 +129,25 @@ describe('DurableWriter, acknowledge: logged', () => {
     expect(sink.lines('predictions').sort()).toEqual([...rows('a', 1), ...rows('b', 2), ...rows('c', 1)].sort())
   })
 
+  it('claims the next batch while the current one is inserted, and a restart replays both claims in order', async () => {
+    const spool = new Spool({ dir: spoolDir, maxBytes: 1 << 20 })
+    for (const p of ['a', 'b', 'c', 'd']) await spool.append([{ table: 'predictions', token: p, payload: rows(p, 1).join('\n') }], { combinable: true })
+    const frozen = new HeldSink()
+    newWriter({ sink: frozen, maxBatchRows: 2 }, false)
+    await waitFor('the first insert and the next claim', () => frozen.calls.length === 1 && readClaims().length === 2)
+    const [first, second] = readClaims()
+    expect([first!.names.length, second!.names.length]).toEqual([2, 2])
+    expect(frozen.calls[0]!.token).toBe(`${first!.token}:predictions`)
+
+    sink.passThrough = true
+    const restarted = newWriter({ maxBatchRows: 2 })
+    expect(await restarted.stored()).toBe(true)
+    expect(sink.calls.map((c) => [c.token, c.payload.split('\n')])).toEqual([
+      [`${first!.token}:predictions`, [...rows('a', 1), ...rows('b', 1)]],
+      [`${second!.token}:predictions`, [...rows('c', 1), ...rows('d', 1)]],
+    ])
+  })
+
   it('deletes, and does not insert again, the entries of a claim that was done when the process died', async () => {
     const spool = new Spool({ dir: spoolDir, maxBytes: 1 << 20 })
     await spool.append([{ table: 'predictions', token: 't1', payload: '["x"]' }], { combinable: true })
@@ -128,13 +155,13 @@ describe('DurableWriter, acknowledge: logged', () => {
     await spool.append([{ table: 'predictions', token: 't3', payload: '["z"]' }], { combinable: true })
     const [x, y] = spool.names()
     // Killed after renaming the claim to done and before removing its entries.
-    writeFileSync(join(spoolDir, 'claim.done'), JSON.stringify({ token: 'done-token', names: [x, y] }))
+    writeFileSync(join(spoolDir, `claim-${x!.replace('.spool', '')}.done`), JSON.stringify({ token: 'done-token', names: [x, y] }))
 
     sink.passThrough = true
     const writer = newWriter()
     expect(await writer.stored()).toBe(true)
     expect(sink.calls.map((c) => c.payload)).toEqual(['["z"]'])
-    expect(existsSync(join(spoolDir, 'claim.done'))).toBe(false)
+    expect(readdirSync(spoolDir).filter((n) => n.startsWith('claim-'))).toEqual([])
   })
 
   it('holds acknowledgements back while the log lags more than maxLagBytes behind ClickHouse', async () => {

@@ -102,6 +102,8 @@ export class DurableWriter {
   #draining: Promise<void> | undefined
   #closed = false
   #wake: (() => void) | undefined
+  /** Batches read (and claimed) for the drainer, oldest first: the one being inserted and the next. */
+  readonly #ready: DrainBatch[] = []
   /** Woken after every drain step: submissions held back by the lag bound, and `stored()` callers. */
   #drainWatchers: Array<() => void> = []
 
@@ -395,59 +397,83 @@ export class DurableWriter {
   }
 
   /**
-   * Inserts the next batch from the spool: a claim a crash left; else the oldest entry, if combinable together
-   * with the combinable entries after it up to maxBatchRows, under a new claim; else alone under its own tokens.
+   * Inserts the oldest prepared batch; meanwhile prepares the one after it (reads its entries, writes its claim), so
+   * that work overlaps the insert instead of following it on a busy event loop.
    */
   async #drainOnce(): Promise<'empty' | 'stored' | 'failed'> {
-    const spool = this.#o.spool
-    let claim = spool.claim
-    let parts: SpoolPart[]
-    let entries: SpoolEntry[]
-    if (claim !== undefined) {
-      entries = await this.#readClaimed(claim)
-      parts = combine(entries, claim.token)
-    } else {
-      const first = await spool.oldest()
-      if (first === undefined) return 'empty'
-      entries = [first]
-      if (first.combinable) {
-        let rows = countRows(first)
-        for (const name of spool.names().slice(1)) {
-          if (rows >= this.#o.maxBatchRows) break
-          let next: SpoolEntry
-          try {
-            next = await spool.read(name)
-          } catch {
-            break // buried when it becomes the oldest
-          }
-          if (!next.combinable) break
-          entries.push(next)
-          rows += countRows(next)
-        }
-      }
-      // Even a lone entry of the log goes under a claim: inserted under its own tokens, a crash could leave it
-      // to be combined with others at the next start, under another token, and stored twice.
-      if (first.combinable) {
-        claim = { token: randomUUID(), names: entries.map((e) => e.name) }
-        await spool.writeClaim(claim)
-        parts = combine(entries, claim.token)
-      } else parts = [...first.parts]
+    if (this.#ready.length === 0) {
+      const batch = await this.#prepare()
+      if (batch === undefined) return 'empty'
+      this.#ready.push(batch)
     }
+    const head = this.#ready[0]!
+    let prefetchError: unknown
+    const prefetch =
+      this.#ready.length < 2
+        ? this.#prepare().then(
+            (next) => void (next && this.#ready.push(next)),
+            (err: unknown) => void (prefetchError = err),
+          )
+        : undefined
     const started = performance.now()
+    let failed = false
     try {
-      for (const part of parts) await this.#insertPart(part)
+      for (const part of head.parts) await this.#insertPart(part)
     } catch (err) {
       this.#o.events?.storageError?.('drain', err)
       if (this.#o.isTransient(err)) this.#degraded = true
-      return 'failed'
+      failed = true
     }
-    if (claim !== undefined) await spool.settleClaim()
-    else await spool.remove(entries[0]!.name)
-    const rows = entries.reduce((n, e) => n + countRows(e), 0)
-    this.#o.events?.flushed?.(rows, (performance.now() - started) / 1000, 'clickhouse')
-    // An entry of the log is routine; one that waited out an outage or a crash is worth a line.
-    for (const e of entries) if (!e.combinable) this.#o.events?.drained?.(e.name)
-    return 'stored'
+    await prefetch
+    if (!failed) {
+      this.#ready.shift()
+      if (head.claim !== undefined) await this.#o.spool.settleClaim(head.claim)
+      else await this.#o.spool.remove(head.entries[0]!.name)
+      const rows = head.entries.reduce((n, e) => n + countRows(e), 0)
+      this.#o.events?.flushed?.(rows, (performance.now() - started) / 1000, 'clickhouse')
+      // An entry of the log is routine; one that waited out an outage or a crash is worth a line.
+      for (const e of head.entries) if (!e.combinable) this.#o.events?.drained?.(e.name)
+    }
+    if (prefetchError !== undefined) throw prefetchError
+    return failed ? 'failed' : 'stored'
+  }
+
+  /**
+   * The next batch after those prepared: a claim a crash left (in order); else the oldest free entry, if combinable
+   * together with the combinable entries after it up to maxBatchRows, under a new claim; else alone under its own
+   * tokens. Undefined when nothing is left. Throws UnreadableSpoolEntryError for an entry that cannot be read.
+   */
+  async #prepare(): Promise<DrainBatch | undefined> {
+    const spool = this.#o.spool
+    const prepared = new Set(this.#ready.flatMap((b) => b.entries.map((e) => e.name)))
+    const left = spool.claims.find((c) => !this.#ready.some((b) => b.claim === c))
+    if (left !== undefined) {
+      const entries = await this.#readClaimed(left)
+      return { entries, parts: combine(entries, left.token), claim: left }
+    }
+    const free = spool.names().filter((n) => !prepared.has(n) && !spool.isClaimed(n))
+    if (free.length === 0) return undefined
+    const first = await spool.read(free[0]!)
+    if (!first.combinable) return { entries: [first], parts: [...first.parts] }
+    const entries = [first]
+    let rows = countRows(first)
+    for (const name of free.slice(1)) {
+      if (rows >= this.#o.maxBatchRows) break
+      let next: SpoolEntry
+      try {
+        next = await spool.read(name)
+      } catch {
+        break // buried when it comes first
+      }
+      if (!next.combinable) break
+      entries.push(next)
+      rows += countRows(next)
+    }
+    // Even a lone entry of the log goes under a claim: inserted under its own tokens, a crash could leave it
+    // to be combined with others at the next start, under another token, and stored twice.
+    const claim: SpoolClaim = { token: randomUUID(), names: entries.map((e) => e.name) }
+    await spool.writeClaim(claim)
+    return { entries, parts: combine(entries, claim.token), claim }
   }
 
   /** The entries of a claim left by a crash; one that cannot be read any more is set aside, the rest keep the claim's token. */
@@ -465,6 +491,13 @@ export class DurableWriter {
     }
     return out
   }
+}
+
+/** A batch the drainer inserts: its entries and parts, under a claim unless it is one non-combinable entry. */
+interface DrainBatch {
+  readonly entries: readonly SpoolEntry[]
+  readonly parts: readonly SpoolPart[]
+  readonly claim?: SpoolClaim
 }
 
 /** Rows of an entry: encoded rows are single JSON lines. */

@@ -55,10 +55,11 @@ export class UnreadableSpoolEntryError extends Error {
  * row twice and adds the missing view parts. These copies are not fsynced: they guard against a process crash
  * (the page cache survives `kill -9`), like the embedded engine's own writes.
  *
- * `claim.json` names the entries the drainer inserts as one batch, and the token it uses. It is written before
- * that insert and renamed to `claim.done` once the insert succeeded; entries are removed only after the rename.
- * So after a crash a claim's entries are all present and replay under the same token, and a done claim's entries
- * are deleted, not inserted again.
+ * `claim-<first entry>.json` names the entries the drainer inserts as one batch, and the token it uses. It is
+ * written before that insert and renamed to `claim-<first entry>.done` once the insert succeeded; entries are
+ * removed only after the rename. So after a crash a claim's entries are all present and replay, in claim order,
+ * under the same token, and a done claim's entries are deleted, not inserted again. Two claims may be pending: the
+ * one being inserted and the next, prepared meanwhile.
  */
 export class Spool {
   readonly #dir: string
@@ -67,21 +68,22 @@ export class Spool {
   #bytes = 0
   #seq = 0
   readonly #files = new Map<string, number>()
-  #claim: SpoolClaim | undefined
+  /** Pending claims by file name: in name order, the order of their entries. */
+  readonly #claims = new Map<string, SpoolClaim>()
 
   constructor(options: { dir: string; maxBytes: number }) {
     this.#dir = options.dir
     this.#deadDir = join(options.dir, 'dead')
     this.#maxBytes = options.maxBytes
     mkdirSync(this.#dir, { recursive: true })
-    // A done claim's rows are stored: finish removing its entries before they are counted as live.
-    const done = join(this.#dir, CLAIM_DONE)
-    if (existsSync(done)) {
-      for (const name of readClaim(done).names) rmSync(join(this.#dir, name), { force: true })
-      rmSync(done, { force: true })
+    for (const name of readdirSync(this.#dir).sort()) {
+      const path = join(this.#dir, name)
+      // A done claim's rows are stored: finish removing its entries before they are counted as live.
+      if (/^claim-\d+\.done$/.test(name)) {
+        for (const entry of readClaim(path).names) rmSync(join(this.#dir, entry), { force: true })
+        rmSync(path, { force: true })
+      } else if (/^claim-\d+\.json$/.test(name)) this.#claims.set(name, readClaim(path))
     }
-    const claimed = join(this.#dir, CLAIM)
-    if (existsSync(claimed)) this.#claim = readClaim(claimed)
     for (const name of readdirSync(this.#dir)) {
       const path = join(this.#dir, name)
       if (name.endsWith('.tmp')) rmSync(path, { force: true })
@@ -206,14 +208,21 @@ export class Spool {
     }
   }
 
-  /** The claim a crash left behind, to be replayed before anything else. */
-  get claim(): SpoolClaim | undefined {
-    return this.#claim
+  /** Pending claims, oldest first: those a crash left, then those written since. */
+  get claims(): SpoolClaim[] {
+    return [...this.#claims.keys()].sort().map((file) => this.#claims.get(file)!)
   }
 
-  /** Records, durably, which entries the next insert takes and under which token. */
+  /** True when a pending claim takes this entry. */
+  isClaimed(name: string): boolean {
+    for (const claim of this.#claims.values()) if (claim.names.includes(name)) return true
+    return false
+  }
+
+  /** Records, durably, which entries an insert takes and under which token. */
   async writeClaim(claim: SpoolClaim): Promise<void> {
-    const tmp = join(this.#dir, `${CLAIM}.tmp`)
+    const file = claimFile(claim)
+    const tmp = join(this.#dir, `${file}.tmp`)
     const fh = await open(tmp, 'w')
     try {
       await fh.writeFile(JSON.stringify(claim))
@@ -221,19 +230,19 @@ export class Spool {
     } finally {
       await fh.close()
     }
-    await rename(tmp, join(this.#dir, CLAIM))
+    await rename(tmp, join(this.#dir, file))
     await this.#syncDir()
-    this.#claim = claim
+    this.#claims.set(file, claim)
   }
 
   /** The claim's insert succeeded: marks it done (one atomic rename), then removes its entries and the claim. */
-  async settleClaim(): Promise<void> {
-    const claim = this.#claim
-    if (claim === undefined) return
-    await rename(join(this.#dir, CLAIM), join(this.#dir, CLAIM_DONE))
-    this.#claim = undefined
-    for (const name of claim.names) await this.remove(name)
-    await rm(join(this.#dir, CLAIM_DONE), { force: true })
+  async settleClaim(claim: SpoolClaim): Promise<void> {
+    const file = claimFile(claim)
+    const done = file.replace(/\.json$/, '.done')
+    await rename(join(this.#dir, file), join(this.#dir, done))
+    this.#claims.delete(file)
+    await Promise.all(claim.names.map((name) => this.remove(name)))
+    await rm(join(this.#dir, done), { force: true })
   }
 
   /** Deletes an entry once its rows are stored. */
@@ -280,10 +289,12 @@ export class Spool {
   }
 }
 
-const CLAIM = 'claim.json'
-const CLAIM_DONE = 'claim.done'
+/** A claim's file: named after its first entry, so claims sort in the order of their entries. */
+function claimFile(claim: SpoolClaim): string {
+  return `claim-${claim.names[0]!.replace(/\.spool$/, '')}.json`
+}
 
-const claimSchema = z.object({ token: z.string().min(1), names: z.array(z.string().regex(/^\d+\.spool$/)) })
+const claimSchema = z.object({ token: z.string().min(1), names: z.array(z.string().regex(/^\d+\.spool$/)).min(1) })
 
 function readClaim(path: string): SpoolClaim {
   return claimSchema.parse(JSON.parse(readFileSync(path, 'utf8')))

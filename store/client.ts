@@ -2,12 +2,20 @@ import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { Session } from 'chdb'
 import { createChdbConnection } from 'chdb/connection'
 import { tableName, type DdlContext } from './ddl.ts'
 import { toStoreError } from './errors.ts'
 import { applyMigrations, type DdlRunner } from './migrations.ts'
 
 type EmbeddedConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>
+
+/**
+ * Engine arguments of embedded chDB, which shares this process and its cores with the collector: one background
+ * merge thread instead of two. With acknowledge: logged no request waits for a merge, and one merge at a time keeps
+ * the collector's peak RSS lower (measured: docs/storage.md, "Acknowledged once logged").
+ */
+const EMBEDDED_ENGINE_ARGS = ['--background_pool_size=1'] as const
 
 // Counts fit in a double (< 2^53), so read 64-bit integers as JSON numbers, not strings.
 const READ_SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const
@@ -73,13 +81,17 @@ export function createStore(options: StoreOptions): Store {
   let client: ClickHouseClient
   let location: string
   let insertEncoded: (insert: EncodedInsert) => Promise<unknown>
+  let closeEngine = (): void => undefined
   if (options.mode === 'embedded') {
     const dir = resolve(options.dataDir, 'clickhouse')
     mkdirSync(dir, { recursive: true })
+    // The first connection to a directory starts its engine, with these arguments; the client's connection shares it.
+    const engine = new Session(dir, { connectionArgs: [...EMBEDDED_ENGINE_ARGS] })
     const chdb = createChdbConnection({ path: dir })
     // chdb ships its own copy of @clickhouse/client-common's types; the shapes are the same contract.
     client = createClient({ connection: chdb as unknown as EmbeddedConnection, clickhouse_settings: READ_SETTINGS })
     location = dir
+    closeEngine = () => engine.close()
     // chDB's raw insert hands the Buffer to the engine as is and puts the settings in the INSERT's SETTINGS
     // clause. Through `client.exec` the connection would copy the payload into the SQL text and send each
     // setting as a separate SET statement first (measured: docs/storage.md, "The insert path") — session state
@@ -151,6 +163,7 @@ export function createStore(options: StoreOptions): Store {
     },
     async close() {
       await client.close()
+      closeEngine()
     },
   }
 }

@@ -67,6 +67,8 @@ beforeAll(async () => {
       { id: 'bad-2', ts: currentTs - 60_000, features: { income: 'lots', age: 30, note: 'x', returning: false }, prediction: 0.5 },
     ],
   })
+  // The analyses read ClickHouse, which a 202 precedes (acknowledge: logged).
+  expect(await service.collector.writer.stored()).toBe(true)
 }, 120_000)
 afterAll(async () => {
   await service.stop()
@@ -192,6 +194,7 @@ describe('label horizon', () => {
   it('ignores labels that arrived later than the horizon after the window', async () => {
     await postJson(`${service.url}/v1/predictions`, { model: 'loans-horizon', records: stable.slice(0, 100).map(({ label: _l, ...p }) => p) })
     await postJson(`${service.url}/v1/labels`, { model: 'loans-horizon', records: stable.slice(0, 100).map((r) => ({ id: r.id, label: r.label })) })
+    expect(await service.collector.writer.stored()).toBe(true)
     // The window ended over an hour ago; these labels arrived now, past its one-minute horizon.
     const late = await get(`/v1/models/loans-horizon/performance?${window(currentTs)}`)
     expect(late.body).toMatchObject({ n_predictions: 100, n_labeled: 0 })

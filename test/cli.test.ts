@@ -60,6 +60,8 @@ describe('analysis commands against a running service', () => {
     expect((await postJson(`${service.url}/v1/models/m/reference`, { records })).status).toBe(201)
     const current = Array.from({ length: 200 }, (_, i) => ({ id: `c${i}`, features: { x: 100 + (i % 50) }, prediction: i }))
     expect((await postJson(`${service.url}/v1/predictions`, { model: 'm', records: current })).status).toBe(202)
+    // The commands read ClickHouse, which a 202 precedes (acknowledge: logged).
+    expect(await service.collector.writer.stored()).toBe(true)
   })
   afterAll(async () => {
     await service.stop()

@@ -527,6 +527,8 @@ describe('after ingest into one model', () => {
     expect((await postJson(url('/v1/predictions'), { model: 'counted', records: '[]' })).status).toBe(400)
     const tooMany = Array.from({ length: MAX_RECORDS + 1 }, (_, i) => ({ id: `c-many-${i}`, features: { score: 0.5 }, prediction: 0.5 }))
     expect((await postJson(url('/v1/predictions'), { model: 'counted', records: tooMany })).status).toBe(413)
+    // GET /v1/models reads ClickHouse, which a 202 precedes (acknowledge: logged).
+    expect(await service.collector.writer.stored()).toBe(true)
   })
 
   const summary = {

@@ -78,6 +78,8 @@ beforeAll(async () => {
   expect((await post('/v1/labels', { model: 'loans', records: labels.map((r) => ({ id: r.id, label: r.label })) })).accepted).toBe(labels.length)
   // Out-of-range incomes in the fourth bucket: quarantined, and visible in the quality charts.
   await post('/v1/predictions', { model: 'loans', records: [0, 1, 2, 3].map((k) => ({ id: `bad-${k}`, ts: fromMs + 3 * HOUR + k * 60_000, features: { income: -5, age: 30, channel: 'web', note: 'x', returning: false }, prediction: 0.5 })) })
+  // The report reads ClickHouse, which a 202 precedes (acknowledge: logged).
+  expect(await service.collector.writer.stored()).toBe(true)
 
   drift = (await (await fetch(`${service.url}/v1/models/loans/drift?from=${fromMs}&to=${toMs}`)).json()) as DriftResult
   progress = []

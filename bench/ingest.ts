@@ -319,7 +319,7 @@ function buildReport(plan: Plan, http: HttpFigures, engine: EngineFigures, serve
         round(c.load.otherCores, 2),
       ]),
       notes: [
-        `The service formed groups of ${Math.round(http.counters.rows / Math.max(1, http.counters.inserts))} rows on average under maximum load; at half that rate most requests are inserted alone.`,
+        `The service's inserts held ${Math.round(http.counters.rows / Math.max(1, http.counters.inserts))} rows on average under maximum load (ingest.maxBatchRows caps them).`,
         `With acknowledge: logged (the default, which this run uses) a request waits for its spool append, not its insert: ${round((jsStagesWall * BATCH_RECORDS) / 1000, 1)} ms of JS work (parse, validate, serialise for ${BATCH_RECORDS} records, measured below) plus an fsync; one drainer inserts all that was logged meanwhile.`,
       ],
     },

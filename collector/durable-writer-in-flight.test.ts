@@ -36,9 +36,7 @@ beforeEach(() => {
   sink = new HeldSink()
 })
 afterEach(async () => {
-  sink.passThrough = true
-  sink.down = false
-  for (const c of sink.calls) c.release.resolve()
+  sink.open()
   await Promise.all(writers.splice(0).map((w) => w.close()))
   tmp.cleanup()
 })

@@ -170,16 +170,7 @@ export class Spool {
     // Reserve before awaiting so concurrent appends cannot together overshoot the bound.
     this.#bytes += size
     try {
-      const tmp = join(this.#dir, `${name}.tmp`)
-      const fh = await open(tmp, 'w')
-      try {
-        await fh.writev(buffers)
-        await fh.sync()
-      } finally {
-        await fh.close()
-      }
-      await rename(tmp, join(this.#dir, name))
-      await this.#syncDir()
+      await this.#writeDurably(name, buffers)
       this.#files.set(name, size)
     } catch (err) {
       this.#bytes -= size
@@ -222,16 +213,7 @@ export class Spool {
   /** Records, durably, which entries an insert takes and under which token. */
   async writeClaim(claim: SpoolClaim): Promise<void> {
     const file = claimFile(claim)
-    const tmp = join(this.#dir, `${file}.tmp`)
-    const fh = await open(tmp, 'w')
-    try {
-      await fh.writeFile(JSON.stringify(claim))
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
-    await rename(tmp, join(this.#dir, file))
-    await this.#syncDir()
+    await this.#writeDurably(file, [Buffer.from(JSON.stringify(claim))])
     this.#claims.set(file, claim)
   }
 
@@ -277,6 +259,20 @@ export class Spool {
     await rename(join(this.#dir, name), join(this.#deadDir, name))
     this.#files.delete(name)
     this.#bytes -= size
+  }
+
+  /** Writes a file whole or not at all, and durably: a temporary name, fsync, rename, fsync of the directory. */
+  async #writeDurably(name: string, buffers: readonly Buffer[]): Promise<void> {
+    const tmp = join(this.#dir, `${name}.tmp`)
+    const fh = await open(tmp, 'w')
+    try {
+      await fh.writev(buffers)
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    await rename(tmp, join(this.#dir, name))
+    await this.#syncDir()
   }
 
   async #syncDir(): Promise<void> {

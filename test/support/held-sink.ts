@@ -49,6 +49,13 @@ export class HeldSink implements IngestSink {
     }
   }
 
+  /** Stops holding and failing: releases every held call and lets later ones through (a test's cleanup). */
+  open(): void {
+    this.passThrough = true
+    this.down = false
+    for (const c of this.calls) c.release.resolve()
+  }
+
   lines(table: IngestTable): string[] {
     return [...this.stored.entries()].filter(([t]) => t.endsWith(`:${table}`)).flatMap(([, p]) => p.split('\n'))
   }

@@ -175,6 +175,21 @@ describe('DurableWriter, acknowledge: logged', () => {
     expect(sink.lines('predictions')).toEqual(rows('a', 3))
   })
 
+  it('refuses with OverloadedError when the spool is full behind a slow but healthy ClickHouse', async () => {
+    const writer = newWriter({ spool: new Spool({ dir: spoolDir, maxBytes: 300 }) })
+    await writer.submit(batch(rows('a', 2)))
+    await waitFor('the insert to start', () => sink.calls.length === 1)
+    await writer.submit(batch(rows('b', 2)))
+    const refused = writer.submit(batch(rows('c', 20)))
+    await expect(refused).rejects.toBeInstanceOf(OverloadedError)
+    await expect(refused).rejects.toThrow(/inserts lag behind/)
+    expect(writer.degraded).toBe(false)
+    expect(writer.full).toBe(true)
+    sink.open()
+    expect(await writer.stored()).toBe(true)
+    expect(sink.lines('predictions')).toEqual([...rows('a', 2), ...rows('b', 2)])
+  })
+
   it('keeps acknowledging from the spool while ClickHouse fails, refuses once it is full, and stores each row once on recovery', async () => {
     sink.down = true
     const writer = newWriter({ spool: new Spool({ dir: spoolDir, maxBytes: 400 }) })

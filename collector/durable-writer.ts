@@ -78,10 +78,12 @@ function newGroup(): Group {
 }
 
 /**
- * Group commit with a write-ahead spool. Requests submitted while an insert is in flight are merged into the
- * next insert, so throughput grows with load without a fixed delay. `submit` resolves only once the rows are
- * durable: stored by ClickHouse, or fsynced to the spool when ClickHouse fails; a background drainer replays
- * the spool with the same tokens, so a replay never stores a row twice.
+ * Group commit with a write-ahead spool. Requests submitted while a write is in flight are merged into the next
+ * one, so throughput grows with load without a fixed delay. `submit` resolves only once the rows are durable.
+ * `stored` (acknowledge): the write is the ClickHouse insert, or, when ClickHouse fails, an fsynced spool entry
+ * that a background drainer replays with the same tokens. `logged`: the write is always a spool entry, and the
+ * drainer inserts every entry logged meanwhile as one batch under a claim (see Spool), so a replay after a crash
+ * inserts the same rows under the same token. Either way a replay never stores a row twice.
  */
 export class DurableWriter {
   readonly #o: DurableWriterOptions
@@ -156,7 +158,7 @@ export class DurableWriter {
     }
     if ((this.#degraded || this.#logged) && this.#o.spool.wouldOverflow(bytes)) {
       this.#spoolRefusedAtBytes = this.#o.spool.bytes
-      return Promise.reject(new OverloadedError('ClickHouse is unavailable and the spool is full', 30))
+      return Promise.reject(new OverloadedError(this.#spoolFullMessage(), 30))
     }
     let group = this.#waiting[this.#waiting.length - 1]
     if (group === undefined || group.rows >= this.#o.maxBatchRows) {
@@ -198,6 +200,10 @@ export class DurableWriter {
       await new Promise<void>((resolve) => this.#drainWatchers.push(resolve))
     }
     return true
+  }
+
+  #spoolFullMessage(): string {
+    return this.#degraded ? 'ClickHouse is unavailable and the spool is full' : 'the spool is full: ClickHouse inserts lag behind'
   }
 
   get #logged(): boolean {
@@ -300,7 +306,7 @@ export class DurableWriter {
     } catch (err) {
       if (err instanceof SpoolFullError) {
         this.#spoolRefusedAtBytes = this.#o.spool.bytes
-        throw new OverloadedError(this.#degraded ? 'ClickHouse is unavailable and the spool is full' : 'the spool is full: ClickHouse inserts lag behind', 30)
+        throw new OverloadedError(this.#spoolFullMessage(), 30)
       }
       throw err
     }

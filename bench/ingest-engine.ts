@@ -27,7 +27,9 @@ interface ProductionInsert {
  */
 async function probeProductionInsert(store: Store): Promise<ProductionInsert> {
   let recorded: EncodedInsert | undefined
-  const recorder: Store = { ...store, insertEncoded: async (insert) => void (recorded = insert) }
+  // As in server mode, where predictions stay JSONCompactEachRow lines; embedded, the service re-encodes the same
+  // lines as RowBinary for the same table, columns and settings.
+  const recorder: Store = { ...store, mode: 'server', insertEncoded: async (insert) => void (recorded = insert) }
   await createIngestWriter(recorder, { timeoutMs: 1_000 }).insert('predictions', '[]', 'bench-probe')
   if (!recorded || recorded.format !== 'JSONCompactEachRow') {
     throw new Error(`bench: createIngestWriter no longer inserts JSONCompactEachRow through store.insertEncoded (got ${JSON.stringify(recorded?.format)}); update bench/ingest-engine.ts`)

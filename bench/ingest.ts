@@ -132,7 +132,7 @@ export async function runIngestBench(options: BenchOptions): Promise<BenchReport
 const MB = 1e6
 const PATH_NAMES: Record<InsertPath, string> = {
   'each-row': 'JSONEachRow through exec + SET statements (the ceiling of runs 1-11)',
-  compact: 'JSONCompactEachRow, the service path',
+  compact: 'the service path (createIngestWriter: RowBinary through file())',
   'compact-set-statements': 'what-if: compact through exec + SET statements (the path before issue 2)',
   'each-row-raw': 'JSONEachRow through the raw insert (the ceiling)',
   'compact-no-views': 'what-if: service path, no views',

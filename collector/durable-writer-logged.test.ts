@@ -146,6 +146,23 @@ describe('DurableWriter, acknowledge: logged', () => {
     ])
   })
 
+  it('hands each insert what the sink prepared for its batch, and the plain lines when preparing failed', async () => {
+    sink.prepare = async (_table, payload) => {
+      if (payload.includes('bad')) throw new Error('cannot prepare')
+      return Buffer.from(`prepared:${payload}`)
+    }
+    sink.passThrough = true
+    const writer = newWriter()
+    await writer.submit(batch(rows('ok', 2)))
+    expect(await writer.stored()).toBe(true)
+    await writer.submit(batch(rows('bad', 1)))
+    expect(await writer.stored()).toBe(true)
+    expect(sink.calls.map((c) => [c.payload, c.prepared === undefined ? undefined : Buffer.from(c.prepared).toString()])).toEqual([
+      [rows('ok', 2).join('\n'), `prepared:${rows('ok', 2).join('\n')}`],
+      [rows('bad', 1).join('\n'), undefined],
+    ])
+  })
+
   it('deletes, and does not insert again, the entries of a claim that was done when the process died', async () => {
     const spool = new Spool({ dir: spoolDir, maxBytes: 1 << 20 })
     await spool.append([{ table: 'predictions', token: 't1', payload: '["x"]' }], { combinable: true })

@@ -4,7 +4,13 @@ import { SpoolFullError, UnreadableSpoolEntryError, type Spool, type SpoolClaim,
 
 /** The storage port ingest needs (implemented by `store/`): an idempotent insert of encoded rows. */
 export interface IngestSink {
-  insert(table: IngestTable, payload: string, token: string): Promise<void>
+  /** `prepared`: what `prepare` made of this very payload, sent instead of encoding it again. */
+  insert(table: IngestTable, payload: string, token: string, prepared?: Uint8Array): Promise<void>
+  /**
+   * Optional: the payload as the insert will send it, made ahead of time. The drainer calls it while the previous
+   * insert runs, so the work overlaps that insert instead of following it. Undefined when there is nothing to do.
+   */
+  prepare?(table: IngestTable, payload: string): Promise<Uint8Array | undefined>
 }
 
 /** Encoded rows of one request, by table. */
@@ -324,9 +330,9 @@ export class DurableWriter {
    * Inserts a part. Label inserts run one at a time whatever maxInFlight says: the label views (migration 4) look
    * up earlier labels of the same id, so two label inserts at once could each miss the other's.
    */
-  #insertPart(part: SpoolPart): Promise<void> {
-    if (part.table !== 'labels') return this.#insertIsolating(part)
-    const run = this.#labelInserts.then(() => this.#insertIsolating(part))
+  #insertPart(part: SpoolPart, prepared?: Uint8Array): Promise<void> {
+    if (part.table !== 'labels') return this.#insertIsolating(part, prepared)
+    const run = this.#labelInserts.then(() => this.#insertIsolating(part, prepared))
     this.#labelInserts = run.catch(() => undefined)
     return run
   }
@@ -337,9 +343,9 @@ export class DurableWriter {
    * batch. Halves get derived tokens, so a replay of the same part after a crash bisects identically and
    * stores nothing twice. Transient errors propagate: the caller spools and retries.
    */
-  async #insertIsolating(part: SpoolPart): Promise<void> {
+  async #insertIsolating(part: SpoolPart, prepared?: Uint8Array): Promise<void> {
     try {
-      await this.#o.sink.insert(part.table, part.payload, part.token)
+      await this.#o.sink.insert(part.table, part.payload, part.token, prepared)
       return
     } catch (err) {
       if (this.#o.isTransient(err)) throw err
@@ -424,7 +430,7 @@ export class DurableWriter {
     const started = performance.now()
     let failed = false
     try {
-      for (const part of head.parts) await this.#insertPart(part)
+      for (const [i, part] of head.parts.entries()) await this.#insertPart(part, head.prepared[i])
     } catch (err) {
       this.#o.events?.storageError?.('drain', err)
       if (this.#o.isTransient(err)) this.#degraded = true
@@ -455,12 +461,12 @@ export class DurableWriter {
     const left = spool.claims.find((c) => !this.#ready.some((b) => b.claim === c))
     if (left !== undefined) {
       const entries = await this.#readClaimed(left)
-      return { entries, parts: combine(entries, left.token), claim: left }
+      return this.#batch(entries, combine(entries, left.token), left)
     }
     const free = spool.names().filter((n) => !prepared.has(n) && !spool.isClaimed(n))
     if (free.length === 0) return undefined
     const first = await spool.read(free[0]!)
-    if (!first.combinable) return { entries: [first], parts: [...first.parts] }
+    if (!first.combinable) return this.#batch([first], [...first.parts])
     const entries = [first]
     let rows = countRows(first)
     for (const name of free.slice(1)) {
@@ -479,7 +485,16 @@ export class DurableWriter {
     // to be combined with others at the next start, under another token, and stored twice.
     const claim: SpoolClaim = { token: randomUUID(), names: entries.map((e) => e.name) }
     await spool.writeClaim(claim)
-    return { entries, parts: combine(entries, claim.token), claim }
+    return this.#batch(entries, combine(entries, claim.token), claim)
+  }
+
+  async #batch(entries: readonly SpoolEntry[], parts: readonly SpoolPart[], claim?: SpoolClaim): Promise<DrainBatch> {
+    const prepared: Array<Uint8Array | undefined> = []
+    for (const p of parts) {
+      // A part that cannot be prepared goes as it is: the insert meets the same problem and isolates the rows at fault.
+      prepared.push(await this.#o.sink.prepare?.(p.table, p.payload).catch(() => undefined))
+    }
+    return { entries, parts, prepared, ...(claim ? { claim } : {}) }
   }
 
   /** The entries of a claim left by a crash; one that cannot be read any more is set aside, the rest keep the claim's token. */
@@ -503,6 +518,8 @@ export class DurableWriter {
 interface DrainBatch {
   readonly entries: readonly SpoolEntry[]
   readonly parts: readonly SpoolPart[]
+  /** The sink's `prepare` of each part, made when the batch was. */
+  readonly prepared: ReadonlyArray<Uint8Array | undefined>
   readonly claim?: SpoolClaim
 }
 

@@ -1,5 +1,7 @@
-import { mkdirSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { randomUUID } from 'node:crypto'
+import { mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { rm, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { Session } from 'chdb'
@@ -38,9 +40,11 @@ export interface EncodedInsert {
   readonly table: string
   /** Columns in the order the payload's rows give them. */
   readonly columns: readonly string[]
-  readonly format: 'JSONCompactEachRow' | 'JSONEachRow'
-  /** The rows, one per line. */
+  readonly format: 'JSONCompactEachRow' | 'JSONEachRow' | 'RowBinary'
+  /** The rows: one per line, or back to back for RowBinary. */
   readonly payload: Buffer
+  /** RowBinary only: `name Type, …` of the payload's columns, in order (embedded mode reads it through `file()`). */
+  readonly structure?: string
   /** Settings of this insert only (deduplication token, ...). */
   readonly settings: Readonly<Record<string, string | number>>
   readonly timeoutMs: number
@@ -96,8 +100,29 @@ export function createStore(options: StoreOptions): Store {
     // clause. Through `client.exec` the connection would copy the payload into the SQL text and send each
     // setting as a separate SET statement first (measured: docs/storage.md, "The insert path") — session state
     // that outlives the insert: the next insert on the session would carry the last dedup token.
-    insertEncoded = (insert) =>
-      chdb.chdb
+    // chDB's raw insert takes text formats only: RowBinary goes through a file the INSERT selects from, in a
+    // directory of this process's own (another may share the data directory); a dead process's files go.
+    const filesRoot = resolve(options.dataDir, 'insert-files')
+    mkdirSync(filesRoot, { recursive: true })
+    for (const pid of readdirSync(filesRoot)) if (!processAlive(Number(pid))) rmSync(join(filesRoot, pid), { recursive: true, force: true })
+    const filesDir = join(filesRoot, String(process.pid))
+    mkdirSync(filesDir, { recursive: true })
+    const insertFromFile = async (insert: EncodedInsert): Promise<void> => {
+      if (insert.structure === undefined) throw new Error('a RowBinary insert needs its structure')
+      const path = join(filesDir, `${randomUUID()}.bin`)
+      await writeFile(path, insert.payload)
+      try {
+        await client.command({
+          query: `INSERT INTO ${tableName(ctx, insert.table)} (${insert.columns.join(', ')}) SETTINGS ${settingsClause(insert.settings)} SELECT * FROM file(${stringLiteral(path)}, 'RowBinary', ${stringLiteral(insert.structure)})`,
+          abort_signal: AbortSignal.timeout(insert.timeoutMs),
+        })
+      } finally {
+        await rm(path, { force: true })
+      }
+    }
+    insertEncoded = (insert) => {
+      if (insert.format === 'RowBinary') return insertFromFile(insert)
+      return chdb.chdb
         .rawInsert({
           table: `${ctx.database}.${insert.table}`,
           columns: [...insert.columns],
@@ -109,6 +134,7 @@ export function createStore(options: StoreOptions): Store {
         .catch((err: unknown) => {
           throw withClickHouseCode(err)
         })
+    }
   } else {
     client = createClient({
       url: options.url,
@@ -180,9 +206,24 @@ export function settingsClause(settings: Readonly<Record<string, string | number
         if (!Number.isFinite(value)) throw new Error(`setting ${name}: ${value} is not a finite number`)
         return `${name}=${value}`
       }
-      return `${name}='${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+      return `${name}=${stringLiteral(value)}`
     })
     .join(', ')
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** A ClickHouse string literal: backslash and quote escaped, so the value can never end it. */
+function stringLiteral(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
 }
 
 // chDB's typed errors carry the ClickHouse code as `clickhouseCode` (a number); toStoreError reads `code`, as the

@@ -57,6 +57,33 @@ describe('createIngestWriter', () => {
     expect(c).toEqual({ minute: 3, numeric: 3, category: 3 })
   })
 
+  it('stores predictions sent as RowBinary exactly as their JSON lines say: unicode, nulls, empty maps, epoch ms', async () => {
+    const writer = createIngestWriter(store, { timeoutMs: 10_000 })
+    const odd: PredictionRow = {
+      ...row('rb-1'),
+      tsMs: Math.floor(Date.now() / 1000) * 1000 - 3_600_000 + 123,
+      numFeatures: { 'größe_cm': 1e-300, neg: -12.75, big: 1.7976931348623157e308 },
+      strFeatures: { 'país': 'Zürich ☃', empty: '' },
+      textFeatures: { note: 'line\nbreak, "quoted" \\ back\u0000slash' },
+      prediction: null,
+      predictionClass: 'spam',
+      predictionScores: { spam: 0.9, ham: 0.1 },
+      latencyMs: null,
+    }
+    const plain = { ...row('rb-2'), textFeatures: {}, strFeatures: {}, numFeatures: {} }
+    const prepared = await writer.prepare('predictions', [odd, plain].map(encodePrediction).join('\n'))
+    expect(prepared).toBeInstanceOf(Uint8Array)
+    await writer.insert('predictions', [odd, plain].map(encodePrediction).join('\n'), 'rb-token', prepared)
+    const rows = await store.queryRows<Record<string, unknown>>(
+      `SELECT id, toUnixTimestamp64Milli(ts) AS ts, num_features, str_features, text_features, prediction, prediction_class, prediction_scores, latency_ms
+       FROM highway.predictions WHERE model = 'writer' AND id IN ('rb-1', 'rb-2') ORDER BY id`,
+    )
+    expect(rows).toEqual([
+      { id: 'rb-1', ts: odd.tsMs, num_features: odd.numFeatures, str_features: odd.strFeatures, text_features: odd.textFeatures, prediction: null, prediction_class: 'spam', prediction_scores: odd.predictionScores, latency_ms: null },
+      { id: 'rb-2', ts: plain.tsMs, num_features: {}, str_features: {}, text_features: {}, prediction: 0.5, prediction_class: '', prediction_scores: {}, latency_ms: 3 },
+    ])
+  })
+
   it('refuses a row ClickHouse cannot parse with a non-transient StoreError naming the table', async () => {
     const writer = createIngestWriter(store, { timeoutMs: 10_000 })
     const err = await writer.insert('predictions', '["writer", "v1", "bad", "not a time", 0]', 'bad-row').catch((e: unknown) => e)

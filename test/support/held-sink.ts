@@ -11,6 +11,8 @@ export interface HeldCall {
   readonly payload: string
   readonly token: string
   readonly release: Deferred<void>
+  /** What the writer passed from the sink's `prepare`, if anything. */
+  readonly prepared?: Uint8Array
   failWith?: Error
   storeFirst?: boolean
 }
@@ -32,8 +34,11 @@ export class HeldSink implements IngestSink {
   /** Fails every call (an outage) without holding it. */
   down = false
 
-  async insert(table: IngestTable, payload: string, token: string): Promise<void> {
-    const call: HeldCall = { table, payload, token, release: deferred() }
+  /** Set by a test to have the writer prepare payloads ahead of their insert. */
+  prepare?: (table: IngestTable, payload: string) => Promise<Uint8Array | undefined>
+
+  async insert(table: IngestTable, payload: string, token: string, prepared?: Uint8Array): Promise<void> {
+    const call: HeldCall = { table, payload, token, release: deferred(), ...(prepared ? { prepared } : {}) }
     this.calls.push(call)
     this.#runningBy[table]++
     this.maxRunning[table] = Math.max(this.maxRunning[table], this.#runningBy[table])

@@ -93,7 +93,7 @@ describe('parseConfig', () => {
       maxInflightBodyBytes: 128 * 1024 * 1024,
       maxRecordsPerRequest: 10_000,
       acknowledge: 'logged',
-      maxBatchRows: 5_000,
+      maxBatchRows: 7_500,
       maxLagBytes: 64 * 1024 * 1024,
       maxPendingBytes: 256 * 1024 * 1024,
       spoolMaxBytes: 1024 * 1024 * 1024,
@@ -258,7 +258,7 @@ describe('loadConfig', () => {
     ])
     expect(config.server).toEqual({ host: '0.0.0.0', port: 9090 })
     expect(config.storage).toMatchObject({ dataDir: '/var/lib/highway', retentionDays: 30 })
-    expect(config.ingest).toMatchObject({ maxBodyBytes: 1_048_576, maxRecordsPerRequest: 500, maxBatchRows: 5_000 })
+    expect(config.ingest).toMatchObject({ maxBodyBytes: 1_048_576, maxRecordsPerRequest: 500, maxBatchRows: 7_500 })
   })
 
   it('applies the environment over the file', async () => {

@@ -250,7 +250,7 @@ export const configSchema = z
         maxRecordsPerRequest: z.number().int().positive().default(10_000),
         /** When a 202 is sent: `logged` once the rows are fsynced to the local log (spool), `stored` once ClickHouse has them. */
         acknowledge: z.enum(['logged', 'stored']).default('logged'),
-        maxBatchRows: z.number().int().positive().default(5_000),
+        maxBatchRows: z.number().int().positive().default(7_500),
         /** `acknowledge: logged`: logged bytes not yet in ClickHouse past which acknowledgements wait for inserts. */
         maxLagBytes: byteSize.default(64 * 1024 * 1024),
         maxPendingBytes: byteSize.default(256 * 1024 * 1024),
@@ -264,7 +264,7 @@ export const configSchema = z
         maxInflightBodyBytes: 128 * 1024 * 1024,
         maxRecordsPerRequest: 10_000,
         acknowledge: 'logged',
-        maxBatchRows: 5_000,
+        maxBatchRows: 7_500,
         maxLagBytes: 64 * 1024 * 1024,
         maxPendingBytes: 256 * 1024 * 1024,
         spoolMaxBytes: 1024 * 1024 * 1024,

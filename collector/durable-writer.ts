@@ -441,8 +441,7 @@ export class DurableWriter {
       this.#ready.shift()
       if (head.claim !== undefined) await this.#o.spool.settleClaim(head.claim)
       else await this.#o.spool.remove(head.entries[0]!.name)
-      const rows = head.entries.reduce((n, e) => n + countRows(e), 0)
-      this.#o.events?.flushed?.(rows, (performance.now() - started) / 1000, 'clickhouse')
+      this.#o.events?.flushed?.(head.rows, (performance.now() - started) / 1000, 'clickhouse')
       // An entry of the log is routine; one that waited out an outage or a crash is worth a line.
       for (const e of head.entries) if (!e.combinable) this.#o.events?.drained?.(e.name)
     }
@@ -457,13 +456,14 @@ export class DurableWriter {
    */
   async #prepare(): Promise<DrainBatch | undefined> {
     const spool = this.#o.spool
-    const prepared = new Set(this.#ready.flatMap((b) => b.entries.map((e) => e.name)))
     const left = spool.claims.find((c) => !this.#ready.some((b) => b.claim === c))
     if (left !== undefined) {
       const entries = await this.#readClaimed(left)
       return this.#batch(entries, combine(entries, left.token), left)
     }
-    const free = spool.names().filter((n) => !prepared.has(n) && !spool.isClaimed(n))
+    // Every pending claim is a prepared batch by now, so the prepared batches hold every taken entry.
+    const taken = new Set(this.#ready.flatMap((b) => b.entries.map((e) => e.name)))
+    const free = spool.names().filter((n) => !taken.has(n))
     if (free.length === 0) return undefined
     const first = await spool.read(free[0]!)
     if (!first.combinable) return this.#batch([first], [...first.parts])
@@ -485,23 +485,23 @@ export class DurableWriter {
     // to be combined with others at the next start, under another token, and stored twice.
     const claim: SpoolClaim = { token: randomUUID(), names: entries.map((e) => e.name) }
     await spool.writeClaim(claim)
-    return this.#batch(entries, combine(entries, claim.token), claim)
+    return this.#batch(entries, combine(entries, claim.token), claim, rows)
   }
 
-  async #batch(entries: readonly SpoolEntry[], parts: readonly SpoolPart[], claim?: SpoolClaim): Promise<DrainBatch> {
+  async #batch(entries: readonly SpoolEntry[], parts: readonly SpoolPart[], claim?: SpoolClaim, rows?: number): Promise<DrainBatch> {
     const prepared: Array<Uint8Array | undefined> = []
     for (const p of parts) {
       // A part that cannot be prepared goes as it is: the insert meets the same problem and isolates the rows at fault.
       prepared.push(await this.#o.sink.prepare?.(p.table, p.payload).catch(() => undefined))
     }
-    return { entries, parts, prepared, ...(claim ? { claim } : {}) }
+    return { entries, parts, prepared, rows: rows ?? entries.reduce((n, e) => n + countRows(e), 0), ...(claim ? { claim } : {}) }
   }
 
   /** The entries of a claim left by a crash; one that cannot be read any more is set aside, the rest keep the claim's token. */
   async #readClaimed(claim: SpoolClaim): Promise<SpoolEntry[]> {
     const out: SpoolEntry[] = []
     for (const name of claim.names) {
-      if (!this.#o.spool.names().includes(name)) continue
+      if (!this.#o.spool.has(name)) continue
       try {
         out.push(await this.#o.spool.read(name))
       } catch (err) {
@@ -520,6 +520,7 @@ interface DrainBatch {
   readonly parts: readonly SpoolPart[]
   /** The sink's `prepare` of each part, made when the batch was. */
   readonly prepared: ReadonlyArray<Uint8Array | undefined>
+  readonly rows: number
   readonly claim?: SpoolClaim
 }
 

@@ -204,10 +204,9 @@ export class Spool {
     return [...this.#claims.keys()].sort().map((file) => this.#claims.get(file)!)
   }
 
-  /** True when a pending claim takes this entry. */
-  isClaimed(name: string): boolean {
-    for (const claim of this.#claims.values()) if (claim.names.includes(name)) return true
-    return false
+  /** True while the entry is live (not removed or buried). */
+  has(name: string): boolean {
+    return this.#files.has(name)
   }
 
   /** Records, durably, which entries an insert takes and under which token. */

@@ -2,7 +2,8 @@ import type { Store } from './client.ts'
 import { insertColumns, type IngestTable } from './rows.ts'
 import { tableName } from './ddl.ts'
 import { StoreError } from './errors.ts'
-import { PREDICTION_ROW_BINARY_STRUCTURE, predictionLinesToRowBinary, RowBinaryEncodeError } from './row-binary.ts'
+import { predictionLinesToRowBinary, RowBinaryEncodeError } from './row-binary.ts'
+import { predictionsTable } from './schema.ts'
 
 /** Writes pre-encoded JSONCompactEachRow payloads to the raw tables, idempotently per token. */
 export interface IngestWriter {
@@ -28,6 +29,9 @@ async function toRowBinary(payload: string): Promise<Buffer> {
 /** Creates the ClickHouse side of ingest. */
 export function createIngestWriter(store: Store, options: { timeoutMs: number }): IngestWriter {
   let purging = false
+  // `file()` reads the RowBinary with the table's own column types, in the encoder's column order.
+  const types = new Map(predictionsTable.spec(store.ctx).columns.map((c) => [c.slice(0, c.indexOf(' ')), c]))
+  const structure = insertColumns('predictions').map((name) => types.get(name)!).join(', ')
   // Embedded, predictions go as RowBinary: ClickHouse parses it at half the CPU of JSON (store/row-binary.ts).
   const prepare = async (table: IngestTable, payload: string): Promise<Uint8Array | undefined> =>
     table === 'predictions' && store.mode === 'embedded' ? toRowBinary(payload) : undefined
@@ -40,7 +44,7 @@ export function createIngestWriter(store: Store, options: { timeoutMs: number })
         table,
         columns: insertColumns(table),
         ...(binary
-          ? { format: 'RowBinary', payload: Buffer.from(binary.buffer, binary.byteOffset, binary.byteLength), structure: PREDICTION_ROW_BINARY_STRUCTURE }
+          ? { format: 'RowBinary', payload: Buffer.from(binary.buffer, binary.byteOffset, binary.byteLength), structure }
           : { format: 'JSONCompactEachRow', payload: Buffer.from(payload) }),
         settings,
         timeoutMs: options.timeoutMs,

@@ -1,20 +1,15 @@
 // RowBinary for the predictions insert. ClickHouse parses it at about half the CPU of JSONCompactEachRow (no
 // float text to read: 14.2 against 26.7 CPU-µs per row, docs/storage.md), which is most of an insert.
 
-/** The predictions columns in insert order, with the types RowBinary carries for them (for `file(…, structure)`). */
-export const PREDICTION_ROW_BINARY_STRUCTURE =
-  "model String, version String, id String, ts DateTime64(3, 'UTC'), received_at DateTime64(3, 'UTC'), " +
-  'num_features Map(String, Float64), str_features Map(String, String), text_features Map(String, String), ' +
-  'prediction Nullable(Float64), prediction_class String, prediction_scores Map(String, Float64), latency_ms Nullable(Float64), status String'
-
 /** A growable buffer with ClickHouse's RowBinary encodings; map keys (feature names) are encoded once. */
 class RowBinaryWriter {
   #buf = Buffer.allocUnsafe(1 << 16)
   #at = 0
   readonly #keys = new Map<string, Buffer>()
 
+  /** The bytes written: a view of the buffer, not a copy (a writer serves one payload). */
   bytes(): Buffer {
-    return Buffer.from(this.#buf.subarray(0, this.#at))
+    return this.#buf.subarray(0, this.#at)
   }
 
   #room(n: number): void {
@@ -119,7 +114,7 @@ type PredictionLine = [string, string, string, number, number, Record<string, nu
 
 /**
  * Re-encodes predictions rows from the JSONCompactEachRow lines `encodePrediction` wrote (the spool keeps those)
- * into RowBinary, in PREDICTION_ROW_BINARY_STRUCTURE's order. Line by line, so no batch-sized array of rows lives
+ * into RowBinary, in the same column order (insertColumns('predictions')). Line by line, so no batch-sized array of rows lives
  * on the heap at once, and in slices of 500 rows between which other work runs.
  */
 export async function predictionLinesToRowBinary(payload: string): Promise<Buffer> {

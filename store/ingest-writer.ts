@@ -29,8 +29,10 @@ async function toRowBinary(payload: string): Promise<Buffer> {
 /** Creates the ClickHouse side of ingest. */
 export function createIngestWriter(store: Store, options: { timeoutMs: number }): IngestWriter {
   let purging = false
-  // `file()` reads the RowBinary with the table's own column types, in the encoder's column order.
-  const types = new Map(predictionsTable.spec(store.ctx).columns.map((c) => [c.slice(0, c.indexOf(' ')), c]))
+  // `file()` reads the RowBinary with the table's column types, in the encoder's column order, LowCardinality
+  // left out: reading into plain String and casting on insert measured 14-16 ClickHouse CPU-µs per row, reading
+  // into LowCardinality 21 (bench/RESULTS.md, run 22).
+  const types = new Map(predictionsTable.spec(store.ctx).columns.map((c) => [c.slice(0, c.indexOf(' ')), c.replace(/LowCardinality\((\w+)\)/g, '$1')]))
   const structure = insertColumns('predictions').map((name) => types.get(name)!).join(', ')
   // Embedded, predictions go as RowBinary: ClickHouse parses it at half the CPU of JSON (store/row-binary.ts).
   const prepare = async (table: IngestTable, payload: string): Promise<Uint8Array | undefined> =>

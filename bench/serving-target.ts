@@ -14,7 +14,9 @@ import { Worker } from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
 import express from 'express'
 import { parseConfig } from '../config/index.ts'
-import { createCollector, type Collector, type Logger } from '../collector/index.ts'
+import { createCollector, type Collector } from '../collector/index.ts'
+import { Authenticator, HttpMetrics, type Logger } from '../server/index.ts'
+import { createLegacyApp } from '../cli/legacy-express.ts'
 import { createIngestWriter, findStoredRecords, openStore, readModelCounts, StoreError } from '../store/index.ts'
 import { createCollectorSubmit, createFastInfer, createQueuedPredictionLog, fixtureVersion, ModelServer, mountServingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
 
@@ -158,25 +160,27 @@ async function highway(withLog: boolean): Promise<string> {
   const logger: Logger = { info: quiet, warn: (m, f) => process.stderr.write(`${JSON.stringify({ m, ...f })}\n`), error: (m, f) => process.stderr.write(`${JSON.stringify({ m, ...f })}\n`) }
   const store = await openStore({ mode: 'embedded', dataDir, database: 'highway', retentionDays: 90 })
   const reader = { readModelCounts: (models: readonly string[]) => readModelCounts(store, models), findStoredRecords: (q: Parameters<typeof findStoredRecords>[1]) => findStoredRecords(store, q) }
-  let server: ModelServer | undefined
   let log: PredictionLog | undefined
   let fast: ReturnType<typeof createFastInfer> | undefined
   // The same wiring as cli/service.ts, with the prediction log optional.
+  const http = new HttpMetrics()
+  const auth = new Authenticator([])
   const collector: Collector = createCollector({
     config,
     sink: createIngestWriter(store, { timeoutMs: config.ingest.insertTimeoutMs }),
     reader,
     isTransient: (err) => err instanceof StoreError && err.transient,
     logger,
-    extend: (app, tools) => {
-      const metrics = new ServingMetrics(tools.registry)
-      if (withLog) log = createQueuedPredictionLog({ submit: createCollectorSubmit({ collector: () => collector, models: config.models, retentionDays: 90, reader }), onDrop: (model, n, reason) => metrics.logDropped.inc({ model, reason }, n) })
-      server = new ModelServer({ metrics, ...(log ? { log } : {}) })
-      mountServingRoutes(app, { server, version: 'bench', requireScope: (scope) => tools.auth.require(scope) })
-      if (mode !== 'highway-express') fast = createFastInfer({ server, auth: tools.auth, observe: (route, status, seconds) => collector.metrics.requestSeconds.observe({ method: 'POST', route, status: String(status) }, seconds) })
-    },
+    registry: http.registry,
   })
-  await server!.load(fixtureVersion('binary', 'bench', 1))
+  const legacy = createLegacyApp({ auth, logger })
+  const metrics = new ServingMetrics(http.registry)
+  if (withLog) log = createQueuedPredictionLog({ submit: createCollectorSubmit({ collector: () => collector, models: config.models, retentionDays: 90, reader }), onDrop: (model, n, reason) => metrics.logDropped.inc({ model, reason }, n) })
+  const server = new ModelServer({ metrics, ...(log ? { log } : {}) })
+  mountServingRoutes(legacy.app, { server, version: 'bench', requireScope: legacy.requireScope })
+  legacy.finish()
+  if (mode !== 'highway-express') fast = createFastInfer({ server, auth, observe: (route, status, seconds) => http.requestSeconds.observe({ method: 'POST', route, status: String(status) }, seconds) })
+  await server.load(fixtureVersion('binary', 'bench', 1))
   process.on('SIGTERM', () => {
     void (async () => {
       await log?.close()
@@ -188,7 +192,7 @@ async function highway(withLog: boolean): Promise<string> {
     })()
   })
   const f = fast
-  return listen(f ? (req, res) => void (f(req, res) || collector.app(req, res)) : collector.app)
+  return listen(f ? (req, res) => void (f(req, res) || legacy.app(req, res)) : legacy.app)
 }
 
 async function expressOnly(): Promise<string> {

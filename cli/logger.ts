@@ -1,4 +1,4 @@
-import type { Logger } from '../collector/index.ts'
+import type { Logger } from '../server/index.ts'
 
 /** JSON lines on stderr (stdout stays free for `--json` output); `quiet` keeps only warnings and errors. */
 export function createLogger(options: { quiet?: boolean; write?: (line: string) => void } = {}): Logger {

@@ -1,15 +1,28 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { isIP } from 'node:net'
-import type { Config, Scope } from '../config/index.ts'
+import type { Config } from '../config/index.ts'
 import express, { type Response } from 'express'
 import { createBudgetPolicy, createFreezeCheck, evaluateAndPublishAll, formatSpecError, loadSloDirectory, mountSloRoutes, SloMetrics, type ResolvedSlo } from '../slo/index.ts'
 import { AnalyzerMetrics, createAnalyzer, mountAnalyzerRoutes, scheduleAnalysis, type ReferenceRecordParser } from '../analyzer/index.ts'
-import { assertModelAllowed, createCollector, createRecordValidator, principalOf, type Collector, type Logger, type RecordValidator } from '../collector/index.ts'
+import { createCollector, createRecordValidator, type Collector, type RecordValidator } from '../collector/index.ts'
 import { createIngestWriter, findStoredRecords, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
 import { createCollectorSubmit, createFastInfer, createQueuedPredictionLog, ModelServer, mountServingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
 import { createAuditLog, createRegistry, mountRegistryRoutes } from '../serving/registry/index.ts'
 import { createReleaseController, mountReleaseRoutes, type ReleaseController } from '../serving/releases/index.ts'
+import {
+  Authenticator,
+  BodyBudget,
+  buildOpenApiDocument,
+  createHttpShell,
+  HttpMetrics,
+  isLoopback,
+  systemRoutes,
+  type Logger,
+  type ReadinessReport,
+  type RequestListener,
+  type Route,
+} from '../server/index.ts'
+import { createLegacyApp, legacyOpenApiPaths } from './legacy-express.ts'
 
 /** Components `highway start` can run; each can also run alone so it scales out on its own. */
 export const COMPONENTS = ['collector', 'analyzer', 'slo', 'serving'] as const
@@ -21,16 +34,15 @@ export interface RunningService {
   readonly url: string
   readonly store: Store
   readonly collector: Collector
+  /** The request listener of the whole service (tests serve it on a second port). */
+  readonly listener: RequestListener
+  /** Request bodies being read, against `ingest.maxInflightBodyBytes`. */
+  readonly bodies: BodyBudget
+  /** Every route the shell serves. */
+  readonly routes: readonly Route[]
   /** The ONNX model server, when the serving component runs (the registry loads versions into it). */
   readonly serving?: ModelServer
   close(): Promise<void>
-}
-
-/** True for 127.0.0.0/8, ::1 and localhost. */
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true
-  if (isIP(host) === 4) return host.startsWith('127.')
-  return host === '::1' || host === '[::1]'
 }
 
 /** Opens the store, builds the requested components and listens. Refuses an open (keyless) non-loopback bind. */
@@ -63,12 +75,15 @@ export async function startService(options: { config: Config; components: readon
   const withAnalyzer = options.components.includes('analyzer')
   // Background work (SLO gauge refresh, analysis schedules) to stop on close.
   const stops: Array<() => void> = []
-  let serving: ModelServer | undefined
-  let servingLog: PredictionLog | undefined
-  let fastInfer: ReturnType<typeof createFastInfer> | undefined
-  let releases: ReleaseController | undefined
+  const http = new HttpMetrics()
+  const auth = new Authenticator(config.auth.keys)
+  const bodies = new BodyBudget(config.ingest.maxInflightBodyBytes)
+  // Every component's routes, served by the HTTP shell (server/); readiness of each, for /readyz.
+  const routes: Route[] = []
+  const readiness: Array<() => ReadinessReport> = []
   const reader = { readModelCounts: (models: readonly string[]) => readModelCounts(store, models), findStoredRecords: (q: Parameters<typeof findStoredRecords>[1]) => findStoredRecords(store, q) }
-  // The collector is the HTTP shell (auth, metrics, errors); without the collector component it serves no ingest.
+  // The collector's writer also takes the serving component's prediction log; without the collector component
+  // it serves no ingest routes.
   const collector: Collector = createCollector({
     config,
     ingest: options.components.includes('collector'),
@@ -76,72 +91,96 @@ export async function startService(options: { config: Config; components: readon
     reader,
     isTransient: (err) => err instanceof StoreError && err.transient,
     logger,
-    version: options.version,
-    extend: (app, tools) => {
-      if (options.components.includes('serving')) {
-        const servingMetrics = new ServingMetrics(tools.registry)
-        // Predictions are logged into this process's collector (its ingest path, no HTTP to self), off the request path.
-        servingLog = createQueuedPredictionLog({
-          submit: createCollectorSubmit({ collector: () => collector, models: config.models, retentionDays: config.storage.retentionDays, reader }),
-          onDrop: (model, records, reason) => servingMetrics.logDropped.inc({ model, reason }, records),
-          onError: (model, error) => logger.warn('prediction log submission failed', { model, error: error instanceof Error ? error.message : String(error) }),
-        })
-        serving = new ModelServer({ metrics: servingMetrics, log: servingLog, logger })
-        mountServingRoutes(app, { server: serving, version: options.version, requireScope: (scope) => tools.auth.require(scope), assertModelAllowed: (res, model) => assertModelAllowed(principalOf(res), model) })
-        // V2 infer on plain node:http in front of express (same auth, answers and errors): see serving/fast-infer.ts.
-        fastInfer = createFastInfer({ server: serving, auth: tools.auth, logger, observe: (route, status, seconds) => collector.metrics.requestSeconds.observe({ method: 'POST', route, status: String(status) }, seconds) })
-      }
-      // Model registry and releases: reads need only the store; releases drive the model server when it runs here,
-      // refused while the error budget policy froze the model (except fixes and rollbacks).
-      const registry = createRegistry({ store, artifactsDir: config.registry.artifactsDir })
-      const audit = createAuditLog(store)
-      releases = createReleaseController({ store, registry, audit, ...(serving ? { serving } : {}), freeze: createFreezeCheck(store), logger })
-      const registryTools = { requireScope: (scope: Scope) => tools.auth.require(scope), assertModelAllowed: (res: Response, model: string) => assertModelAllowed(principalOf(res), model), actorOf: (res: Response) => principalOf(res).id }
-      mountRegistryRoutes(app, { registry, audit, tools: registryTools })
-      mountReleaseRoutes(app, { controller: releases, registry, tools: registryTools })
-      stops.push(() => releases?.close())
-      if (slos.length > 0) {
-        const sloDeps = { store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }) }
-        mountSloRoutes(app, { ...sloDeps, slos, read: tools.auth.require('read') })
-        // Keep the gauges and the budget policy's freezes fresh between API calls.
-        // One batched tick (one rollup read for every SLO); a tick still running when the next is due is not doubled.
-        let ticking = false
-        const warn = (slo: string, err: unknown) => logger.warn('slo evaluation failed', { slo, error: err instanceof Error ? err.message : String(err) })
-        const refresh = setInterval(() => {
-          if (ticking) return
-          ticking = true
-          void evaluateAndPublishAll(sloDeps, slos)
-            .then(
-              (outcomes) => {
-                for (const o of outcomes) if (!o.ok) warn(o.name, o.error)
-              },
-              (err: unknown) => warn('*', err),
-            )
-            .finally(() => (ticking = false))
-        }, 30_000)
-        refresh.unref()
-        stops.push(() => clearInterval(refresh))
-      }
-      if (!withAnalyzer) return
-      const analyzer = createAnalyzer({ store, parseReferenceRecord: referenceRecordParser(config) })
-      const metrics = new AnalyzerMetrics(tools.registry)
-      // Reference uploads may be large: up to a million records.
-      app.use('/v1/models/:name/reference', express.json({ limit: '512mb' }))
-      app.use('/v1/models/:name/analysis', express.json({ limit: '1mb' }))
-      mountAnalyzerRoutes(app, {
-        analyzer,
-        models: config.models,
-        metrics,
-        tools: { requireScope: (scope) => tools.auth.require(scope), assertModelAllowed: (res, model) => assertModelAllowed(principalOf(res), model) },
-      })
-      stops.push(scheduleAnalysis({ analyzer, models: config.models, metrics, logger }))
-    },
+    registry: http.registry,
   })
+  routes.push(...collector.routes)
+  readiness.push(() => collector.readiness())
+  const legacy = createLegacyApp({ auth, logger, metrics: http })
+  const app = legacy.app
+  const tools = { auth, registry: http.registry }
+  let serving: ModelServer | undefined
+  let servingLog: PredictionLog | undefined
+  let fastInfer: ReturnType<typeof createFastInfer> | undefined
+  if (options.components.includes('serving')) {
+    const servingMetrics = new ServingMetrics(tools.registry)
+    // Predictions are logged into this process's collector (its ingest path, no HTTP to self), off the request path.
+    servingLog = createQueuedPredictionLog({
+      submit: createCollectorSubmit({ collector: () => collector, models: config.models, retentionDays: config.storage.retentionDays, reader }),
+      onDrop: (model, records, reason) => servingMetrics.logDropped.inc({ model, reason }, records),
+      onError: (model, error) => logger.warn('prediction log submission failed', { model, error: error instanceof Error ? error.message : String(error) }),
+    })
+    serving = new ModelServer({ metrics: servingMetrics, log: servingLog, logger })
+    mountServingRoutes(app, { server: serving, version: options.version, requireScope: legacy.requireScope, assertModelAllowed: legacy.assertModelAllowed })
+    // V2 infer on plain node:http in front of express (same auth, answers and errors): see serving/fast-infer.ts.
+    fastInfer = createFastInfer({ server: serving, auth, logger, observe: (route, status, seconds) => http.requestSeconds.observe({ method: 'POST', route, status: String(status) }, seconds) })
+  }
+  // Model registry and releases: reads need only the store; releases drive the model server when it runs here,
+  // refused while the error budget policy froze the model (except fixes and rollbacks).
+  const registry = createRegistry({ store, artifactsDir: config.registry.artifactsDir })
+  const audit = createAuditLog(store)
+  const releases: ReleaseController = createReleaseController({ store, registry, audit, ...(serving ? { serving } : {}), freeze: createFreezeCheck(store), logger })
+  const registryTools = { requireScope: legacy.requireScope, assertModelAllowed: legacy.assertModelAllowed, actorOf: (res: Response) => legacy.principalOf(res).id }
+  mountRegistryRoutes(app, { registry, audit, tools: registryTools })
+  mountReleaseRoutes(app, { controller: releases, registry, tools: registryTools })
+  stops.push(() => releases.close())
+  if (slos.length > 0) {
+    const sloDeps = { store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }) }
+    mountSloRoutes(app, { ...sloDeps, slos, read: legacy.requireScope('read') })
+    // Keep the gauges and the budget policy's freezes fresh between API calls.
+    // One batched tick (one rollup read for every SLO); a tick still running when the next is due is not doubled.
+    let ticking = false
+    const warn = (slo: string, err: unknown) => logger.warn('slo evaluation failed', { slo, error: err instanceof Error ? err.message : String(err) })
+    const refresh = setInterval(() => {
+      if (ticking) return
+      ticking = true
+      void evaluateAndPublishAll(sloDeps, slos)
+        .then(
+          (outcomes) => {
+            for (const o of outcomes) if (!o.ok) warn(o.name, o.error)
+          },
+          (err: unknown) => warn('*', err),
+        )
+        .finally(() => (ticking = false))
+    }, 30_000)
+    refresh.unref()
+    stops.push(() => clearInterval(refresh))
+  }
+  if (withAnalyzer) {
+    const analyzer = createAnalyzer({ store, parseReferenceRecord: referenceRecordParser(config) })
+    const metrics = new AnalyzerMetrics(tools.registry)
+    // Reference uploads may be large: up to a million records.
+    app.use('/v1/models/:name/reference', express.json({ limit: '512mb' }))
+    app.use('/v1/models/:name/analysis', express.json({ limit: '1mb' }))
+    mountAnalyzerRoutes(app, { analyzer, models: config.models, metrics, tools: { requireScope: legacy.requireScope, assertModelAllowed: legacy.assertModelAllowed } })
+    stops.push(scheduleAnalysis({ analyzer, models: config.models, metrics, logger }))
+  }
+  legacy.finish()
+  const document = (): Record<string, unknown> => {
+    // Until every component is on the shell, the hand-written document of the rest is merged under the shell's.
+    const built = buildOpenApiDocument(routes, { version: options.version }) as { paths: Record<string, Record<string, unknown>> }
+    for (const [path, ops] of Object.entries(legacyOpenApiPaths())) built.paths[path] = { ...ops, ...built.paths[path] }
+    return built
+  }
+  routes.push(...systemRoutes({ registry: http.registry, readiness, document }))
   // Champions back in the model server before traffic arrives; releases a previous process left running are closed.
-  await releases?.restore()
+  await releases.restore()
+  const shell = createHttpShell({
+    routes,
+    auth,
+    bodies,
+    metrics: http,
+    logger,
+    maxBodyBytes: 8 * 1024 * 1024,
+    origins: { loopback: isLoopback(config.server.host), allowedOrigins: new Set() },
+    fallback: app,
+  })
   const fast = fastInfer
-  const server: Server = createServer(fast ? (req, res) => void (fast(req, res) || collector.app(req, res)) : collector.app)
+  const listener: RequestListener = fast ? (req, res) => void (fast(req, res) || shell.listener(req, res)) : shell.listener
+  const server: Server = createServer(listener)
   server.keepAliveTimeout = 65_000
+  // A request whose headers or body never arrive is answered 408 and closed (Node's default waits 300 s).
+  server.headersTimeout = 15_000
+  server.requestTimeout = 120_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(config.server.port, config.server.host, resolve)
@@ -155,6 +194,9 @@ export async function startService(options: { config: Config; components: readon
     url,
     store,
     collector,
+    listener,
+    bodies,
+    routes,
     ...(serving ? { serving } : {}),
     close() {
       closing ??= (async () => {

@@ -1,15 +1,13 @@
-import express, { type Express, type Request, type Response } from 'express'
 import type { Registry } from 'prom-client'
 import { join } from 'node:path'
+import { z } from 'zod'
 import type { Config, ModelSpec } from '../config/index.ts'
-import { assertModelAllowed, Authenticator, principalOf } from './auth.ts'
-import { BodyBudget } from './body.ts'
+import { AppError, assertModelAllowed, defineRoute, type Logger, type ReadinessReport, type Route } from '../server/index.ts'
 import { DurableWriter, type IngestSink } from './durable-writer.ts'
-import { AppError, errorHandler, type ErrorLogger } from './http-error.ts'
-import { ingestRecords, readIngestRequest, type StoredRecordsReader } from './ingest.ts'
+import { ingestRecords, parseIngestRequest, type StoredRecordsReader } from './ingest.ts'
 import { CollectorMetrics } from './metrics.ts'
-import { openApiDocument } from './openapi.ts'
 import { createRecordValidator, type RecordValidator } from './record-validator.ts'
+import { ingestResponseSchema, labelRecordDoc, modelSummarySchema, predictionRecordDoc } from './schemas.ts'
 import { Spool } from './spool.ts'
 
 /** Per-model counters the collector reports; implemented by `store/`. */
@@ -17,13 +15,7 @@ export interface ModelCountsReader {
   readModelCounts(models: readonly string[]): Promise<Map<string, { predictions: number; labels: number; quarantined: number; lastPredictionAtMs: number | null }>>
 }
 
-/** Logger port: structured lines; the CLI writes them as JSON to stderr. */
-export interface Logger extends ErrorLogger {
-  info(message: string, fields?: Record<string, unknown>): void
-  warn(message: string, fields?: Record<string, unknown>): void
-}
-
-/** What the collector needs: the config slice, storage ports and where to spool. */
+/** What the collector needs: the config slice, storage ports, the metrics registry and where to spool. */
 export interface CollectorOptions {
   readonly config: Pick<Config, 'models' | 'auth' | 'ingest' | 'storage'>
   readonly sink: IngestSink
@@ -31,26 +23,27 @@ export interface CollectorOptions {
   /** Whether an ingest failure is worth retrying later (transient) or a rejection. */
   readonly isTransient: (err: unknown) => boolean
   readonly logger: Logger
-  readonly version?: string
+  /** The service's Prometheus registry. */
+  readonly registry: Registry
   /** Clock, for tests of time-dependent validation. */
   readonly now?: () => number
   /** Serve the ingest endpoints (default true); off when only other components run in this process. */
   readonly ingest?: boolean
-  /** Mounts more routes (other components) behind the same auth, metrics and error handling. */
-  readonly extend?: (app: Express, tools: { auth: Authenticator; registry: Registry }) => void
 }
 
-/** A collector: its express app, the durable writer behind it, and its metrics. */
+/** A collector: its routes, the durable writer behind them, and its metrics. */
 export interface Collector {
-  readonly app: Express
+  readonly routes: readonly Route[]
   readonly writer: DurableWriter
   readonly metrics: CollectorMetrics
-  readonly auth: Authenticator
-  /** Request bodies being read, against `ingest.maxInflightBodyBytes`. */
-  readonly bodies: BodyBudget
+  /** Whether ingest can make records durable now (the spool has room). */
+  readiness(): ReadinessReport
   /** Settles queued writes; the spool keeps what ClickHouse has not taken. */
   close(): Promise<void>
 }
+
+const modelParams = z.object({ name: z.string().min(1).max(128) })
+const ingestQuery = z.object({ model: z.string().min(1).max(128).optional().describe('Model name for NDJSON bodies (one record per line).') })
 
 /** Builds the collector; a broken invariant (bad spool directory) throws here, not at the first request. */
 export function createCollector(options: CollectorOptions): Collector {
@@ -61,7 +54,7 @@ export function createCollector(options: CollectorOptions): Collector {
   )
   const spool = new Spool({ dir: config.ingest.spoolDir ?? join(config.storage.dataDir, 'spool'), maxBytes: config.ingest.spoolMaxBytes })
   // The metrics read the writer's state lazily, at scrape time, after both exist.
-  const metrics: CollectorMetrics = new CollectorMetrics(() => ({ bytes: spool.bytes, entries: spool.entries, degraded: writer.degraded }))
+  const metrics: CollectorMetrics = new CollectorMetrics(options.registry, () => ({ bytes: spool.bytes, entries: spool.entries, degraded: writer.degraded }))
   const writer: DurableWriter = new DurableWriter({
     sink: options.sink,
     spool,
@@ -94,42 +87,34 @@ export function createCollector(options: CollectorOptions): Collector {
     },
   })
   writer.start()
-  const durable = writer
-  const auth = new Authenticator(config.auth.keys)
-  const bodies = new BodyBudget(config.ingest.maxInflightBodyBytes)
-  const app = express()
-  app.disable('x-powered-by')
-  app.set('query parser', 'simple')
-
-  app.use((req, res, next) => {
-    const started = performance.now()
-    res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched'
-      metrics.requestSeconds.observe({ method: req.method, route, status: String(res.statusCode) }, (performance.now() - started) / 1000)
-    })
-    next()
-  })
 
   const validatorFor = (name: string): RecordValidator => {
     const v = validators.get(name)
-    if (!v) throw new AppError('not_found', `model "${name.slice(0, 128)}" is not configured (configured: ${[...validators.keys()].join(', ') || 'none'})`)
+    // The configured names are not listed: a key limited to some models must not learn the others.
+    if (!v) throw new AppError('not_found', `model "${name.slice(0, 128)}" is not configured`)
     return v
   }
 
-  const ingestRoute = (kind: 'prediction' | 'label') => async (req: Request, res: Response) => {
-    const request = await readIngestRequest(req, { maxBodyBytes: config.ingest.maxBodyBytes, maxRecords: config.ingest.maxRecordsPerRequest, budget: bodies })
-    assertModelAllowed(principalOf(res), request.model)
-    const validator = validatorFor(request.model)
-    const attemptHeader = Number(req.headers['x-highway-attempt'] ?? 1)
-    const attempt = Number.isInteger(attemptHeader) && attemptHeader > 0 ? attemptHeader : 1
-    const result = await ingestRecords(kind, request, { validator, writer: durable, reader: options.reader, metrics, attempt, nowMs: now() })
-    res.status(202).json(result)
-  }
-
-  if (options.ingest !== false) {
-    app.post('/v1/predictions', auth.require('ingest'), ingestRoute('prediction'))
-    app.post('/v1/labels', auth.require('ingest'), ingestRoute('label'))
-  }
+  const ingestRoute = (kind: 'prediction' | 'label', path: string, record: z.ZodType): Route =>
+    defineRoute({
+      method: 'post',
+      path,
+      scope: 'ingest',
+      summary: kind === 'prediction' ? 'Ingest predictions' : 'Ingest labels (may arrive late; newest wins)',
+      description: 'JSON `{model, records}` or NDJSON records with `?model=`; may be gzip- or deflate-encoded. Send `X-Highway-Attempt: 2…` on retries: records already stored are not stored again.',
+      query: ingestQuery,
+      rawBody: { accept: ['json', 'ndjson'], description: 'JSON `{model, records}` or NDJSON records (one per line) with `?model=`.', schema: z.object({ model: z.string(), records: z.array(record) }) },
+      maxBodyBytes: config.ingest.maxBodyBytes,
+      responses: { 202: { description: 'Valid records made durable; invalid ones quarantined and listed.', schema: ingestResponseSchema }, 404: { description: 'The body names a model that is not configured.' } },
+      handle: async ({ query, principal, headers, readBody }) => {
+        const request = parseIngestRequest(await readBody(), { model: query.model, maxRecords: config.ingest.maxRecordsPerRequest })
+        assertModelAllowed(principal, request.model)
+        const validator = validatorFor(request.model)
+        const attemptHeader = Number(headers['x-highway-attempt'] ?? 1)
+        const attempt = Number.isInteger(attemptHeader) && attemptHeader > 0 ? attemptHeader : 1
+        return { status: 202, json: await ingestRecords(kind, request, { validator, writer, reader: options.reader, metrics, attempt, nowMs: now() }) }
+      },
+    })
 
   const summarise = async (models: readonly ModelSpec[]) => {
     const counts = await options.reader.readModelCounts(models.map((m) => m.name))
@@ -145,42 +130,34 @@ export function createCollector(options: CollectorOptions): Collector {
       }
     })
   }
-  app.get('/v1/models', auth.require('read'), async (_req, res) => {
-    const principal = principalOf(res)
-    res.json({ models: await summarise(config.models.filter((m) => !principal.models || principal.models.has(m.name))) })
-  })
-  app.get('/v1/models/:name', auth.require('read'), async (req, res) => {
-    const name = String(req.params.name)
-    assertModelAllowed(principalOf(res), name)
-    const [summary] = await summarise([validatorFor(name).model])
-    res.json(summary)
-  })
 
-  app.get('/metrics', auth.require('read'), async (_req, res) => {
-    // The series carry every model's name and counts, so a key limited to some models may not read them.
-    const principal = principalOf(res)
-    if (principal.models) throw new AppError('forbidden', `key "${principal.id}" is limited to some models; /metrics covers every model, so it needs a key without a model limit`)
-    res.setHeader('Content-Type', metrics.registry.contentType)
-    res.send(await metrics.registry.metrics())
-  })
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' })
-  })
-  app.get('/readyz', (_req, res) => {
-    const ready = !durable.full
-    res.status(ready ? 200 : 503).json({
-      ready,
-      storage: durable.degraded ? 'degraded' : 'ok',
-      spool: { bytes: spool.bytes, entries: spool.entries, max_bytes: spool.maxBytes },
-    })
-  })
-  const doc = openApiDocument(options.version ?? '0.0.0')
-  app.get('/openapi.json', (_req, res) => {
-    res.json(doc)
-  })
-  options.extend?.(app, { auth, registry: metrics.registry })
-  app.use((req, _res, next) => next(new AppError('not_found', `no route for ${req.method} ${req.path.slice(0, 200)}`)))
-  app.use(errorHandler(logger))
+  const routes: Route[] = [
+    ...(options.ingest !== false ? [ingestRoute('prediction', '/v1/predictions', predictionRecordDoc), ingestRoute('label', '/v1/labels', labelRecordDoc)] : []),
+    defineRoute({
+      method: 'get',
+      path: '/v1/models',
+      scope: 'read',
+      summary: 'Models with their counts (those the key may see)',
+      responses: { 200: { description: 'Models', schema: z.object({ models: z.array(modelSummarySchema) }) } },
+      handle: async ({ principal }) => ({ json: { models: await summarise(config.models.filter((m) => !principal.models || principal.models.has(m.name))) } }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/models/{name}',
+      scope: 'read',
+      modelParam: 'name',
+      params: modelParams,
+      summary: 'One model with its counts',
+      responses: { 200: { description: 'Model', schema: modelSummarySchema } },
+      handle: async ({ params }) => ({ json: (await summarise([validatorFor(params.name).model]))[0] }),
+    }),
+  ]
 
-  return { app, writer: durable, metrics, auth, bodies, close: () => durable.close() }
+  return {
+    routes,
+    writer,
+    metrics,
+    readiness: () => ({ ready: !writer.full, fields: { storage: writer.degraded ? 'degraded' : 'ok', spool: { bytes: spool.bytes, entries: spool.entries, max_bytes: spool.maxBytes } } }),
+    close: () => writer.close(),
+  }
 }

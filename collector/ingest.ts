@@ -1,8 +1,6 @@
-import type { Request } from 'express'
 import { encodeLabel, encodePrediction, encodeQuarantine } from '../store/index.ts'
-import { readBody, type BodyBudget } from './body.ts'
+import { AppError, parseJsonBody, type RawBody } from '../server/index.ts'
 import { OverloadedError, type DurableWriter } from './durable-writer.ts'
-import { AppError } from './http-error.ts'
 import type { CollectorMetrics } from './metrics.ts'
 import type { RecordValidator, Rejected } from './record-validator.ts'
 import { reject } from './record-validator.ts'
@@ -29,11 +27,10 @@ export interface IngestResult {
   rejected: Array<{ index: number; errors: string[] }>
 }
 
-/** Reads and checks the envelope: JSON `{model, records}` or NDJSON lines with `?model=`. */
-export async function readIngestRequest(req: Request, limits: { maxBodyBytes: number; maxRecords: number; budget?: BodyBudget }): Promise<IngestRequest> {
-  const body = await readBody(req, limits.maxBodyBytes, limits.budget)
+/** Checks the envelope of a body read within limits: JSON `{model, records}` or NDJSON lines with `?model=`. */
+export function parseIngestRequest(body: RawBody, limits: { model: string | undefined; maxRecords: number }): IngestRequest {
   if (body.format === 'ndjson') {
-    const model = typeof req.query.model === 'string' ? req.query.model : undefined
+    const model = limits.model
     if (!model) throw new AppError('bad_request', 'model: is required as ?model=<name> for NDJSON bodies')
     const records: unknown[] = []
     const unparsed = new Map<number, Rejected>()
@@ -49,12 +46,7 @@ export async function readIngestRequest(req: Request, limits: { maxBodyBytes: nu
     }
     return { model, records, unparsed, ownsRecords: true }
   }
-  let doc: unknown
-  try {
-    doc = JSON.parse(body.text)
-  } catch (err) {
-    throw new AppError('bad_request', `body is not valid JSON: ${(err as Error).message.slice(0, 200)}`)
-  }
+  const doc = parseJsonBody(body.text)
   const parsed = ingestEnvelopeSchema.safeParse(doc)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!

@@ -1,48 +1,46 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 import type { Rule } from './record-schema.ts'
 
-/** The collector's Prometheus metrics, on a registry of its own (several collectors may share a process in tests). */
+/** The collector's Prometheus metrics, on the service's registry. */
 export class CollectorMetrics {
-  readonly registry = new Registry()
-  readonly accepted = new Counter({ name: 'highway_records_accepted_total', help: 'Records stored, by model and kind.', labelNames: ['model', 'kind'], registers: [this.registry] })
-  readonly rejected = new Counter({
-    name: 'highway_records_rejected_total',
-    help: 'Records quarantined, by model, kind and the rule they broke.',
-    labelNames: ['model', 'kind', 'reason'],
-    registers: [this.registry],
-  })
-  readonly deduplicated = new Counter({ name: 'highway_records_deduplicated_total', help: 'Records of retried requests that were already stored.', labelNames: ['model', 'kind'], registers: [this.registry] })
-  readonly requestSeconds = new Histogram({
-    name: 'highway_http_request_duration_seconds',
-    help: 'HTTP request latency by route and status.',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  })
-  readonly batchRows = new Histogram({
-    name: 'highway_ingest_batch_rows',
-    help: 'Rows per ClickHouse insert (group commit), spool write while ClickHouse fails, or log append (acknowledge: logged).',
-    labelNames: ['to'],
-    buckets: [1, 10, 100, 1_000, 5_000, 10_000, 50_000, 100_000],
-    registers: [this.registry],
-  })
-  readonly flushSeconds = new Histogram({
-    name: 'highway_ingest_flush_duration_seconds',
-    help: 'Time to make one batch durable, by destination.',
-    labelNames: ['to'],
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  })
-  readonly storageErrors = new Counter({ name: 'highway_storage_errors_total', help: 'Failed ClickHouse operations, by operation.', labelNames: ['operation'], registers: [this.registry] })
-  readonly overloaded = new Counter({ name: 'highway_ingest_overloaded_total', help: 'Requests refused with 429 for lack of room.', registers: [this.registry] })
-  readonly deadLetters = new Counter({ name: 'highway_spool_dead_letters_total', help: 'Unreadable spool entries moved to dead/.', registers: [this.registry] })
-  readonly refusedRows = new Counter({ name: 'highway_ingest_refused_rows_total', help: 'Rows ClickHouse refused outright, isolated from their batch and kept in spool/dead/.', labelNames: ['table'], registers: [this.registry] })
+  readonly registry: Registry
+  readonly accepted: Counter<'model' | 'kind'>
+  readonly rejected: Counter<'model' | 'kind' | 'reason'>
+  readonly deduplicated: Counter<'model' | 'kind'>
+  readonly batchRows: Histogram<'to'>
+  readonly flushSeconds: Histogram<'to'>
+  readonly storageErrors: Counter<'operation'>
+  readonly overloaded: Counter
+  readonly deadLetters: Counter
+  readonly refusedRows: Counter<'table'>
 
-  constructor(spool: () => { bytes: number; entries: number; degraded: boolean }) {
-    collectDefaultMetrics({ register: this.registry })
-    new Gauge({ name: 'highway_spool_bytes', help: 'Bytes waiting in the on-disk spool.', registers: [this.registry], collect() { this.set(spool().bytes) } })
-    new Gauge({ name: 'highway_spool_entries', help: 'Batches waiting in the on-disk spool.', registers: [this.registry], collect() { this.set(spool().entries) } })
-    new Gauge({ name: 'highway_storage_degraded', help: '1 while ClickHouse is failing and ingest goes to the spool.', registers: [this.registry], collect() { this.set(spool().degraded ? 1 : 0) } })
+  constructor(registry: Registry, spool: () => { bytes: number; entries: number; degraded: boolean }) {
+    this.registry = registry
+    const registers = [registry]
+    this.accepted = new Counter({ name: 'highway_records_accepted_total', help: 'Records stored, by model and kind.', labelNames: ['model', 'kind'], registers })
+    this.rejected = new Counter({ name: 'highway_records_rejected_total', help: 'Records quarantined, by model, kind and the rule they broke.', labelNames: ['model', 'kind', 'reason'], registers })
+    this.deduplicated = new Counter({ name: 'highway_records_deduplicated_total', help: 'Records of retried requests that were already stored.', labelNames: ['model', 'kind'], registers })
+    this.batchRows = new Histogram({
+      name: 'highway_ingest_batch_rows',
+      help: 'Rows per ClickHouse insert (group commit), spool write while ClickHouse fails, or log append (acknowledge: logged).',
+      labelNames: ['to'],
+      buckets: [1, 10, 100, 1_000, 5_000, 10_000, 50_000, 100_000],
+      registers,
+    })
+    this.flushSeconds = new Histogram({
+      name: 'highway_ingest_flush_duration_seconds',
+      help: 'Time to make one batch durable, by destination.',
+      labelNames: ['to'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    })
+    this.storageErrors = new Counter({ name: 'highway_storage_errors_total', help: 'Failed ClickHouse operations, by operation.', labelNames: ['operation'], registers })
+    this.overloaded = new Counter({ name: 'highway_ingest_overloaded_total', help: 'Requests refused with 429 for lack of room.', registers })
+    this.deadLetters = new Counter({ name: 'highway_spool_dead_letters_total', help: 'Unreadable spool entries moved to dead/.', registers })
+    this.refusedRows = new Counter({ name: 'highway_ingest_refused_rows_total', help: 'Rows ClickHouse refused outright, isolated from their batch and kept in spool/dead/.', labelNames: ['table'], registers })
+    new Gauge({ name: 'highway_spool_bytes', help: 'Bytes waiting in the on-disk spool.', registers, collect() { this.set(spool().bytes) } })
+    new Gauge({ name: 'highway_spool_entries', help: 'Batches waiting in the on-disk spool.', registers, collect() { this.set(spool().entries) } })
+    new Gauge({ name: 'highway_storage_degraded', help: '1 while ClickHouse is failing and ingest goes to the spool.', registers, collect() { this.set(spool().degraded ? 1 : 0) } })
   }
 
   /** Counts one record quarantined for each rule it broke (a record breaking two rules counts under both). */

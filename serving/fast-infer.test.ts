@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Authenticator, hashSecret } from '../collector/index.ts'
+import { Authenticator, hashSecret } from '../server/index.ts'
 import { createFastInfer } from './fast-infer.ts'
 import { fixtureVersion } from './fixtures.ts'
 import { ModelServer } from './model-server.ts'

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { AppError, type Authenticator } from '../collector/index.ts'
+import { AppError, type Authenticator } from '../server/index.ts'
 import type { ModelServer } from './model-server.ts'
 import { answerInfer, sendJson } from './routes.ts'
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { Registry } from 'prom-client'
-import { AppError } from '../collector/index.ts'
+import { AppError } from '../server/index.ts'
 import { fixtureManifest, fixtureVersion } from './fixtures.ts'
 import { ServingMetrics } from './metrics.ts'
 import { ModelServer } from './model-server.ts'

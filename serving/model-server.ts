@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { AppError } from '../collector/index.ts'
+import { AppError } from '../server/index.ts'
 import { modelSignatureSchema, TEXT_VECTOR_SUFFIX, type ModelSignature } from '../pipeline/contract.ts'
 import { featurizeText } from '../pipeline/featurize/index.ts'
 import { bucketOf } from './bucket.ts'

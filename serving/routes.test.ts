@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseConfig } from '../config/index.ts'
-import type { Logger } from '../collector/index.ts'
+import type { Logger } from '../server/index.ts'
 import { startService, type RunningService } from '../cli/service.ts'
 import { createHighwayClient } from '../sdk/index.ts'
 import { makeTempDir } from '../test/support/temp-dir.ts'
@@ -167,7 +167,7 @@ describe('Open Inference Protocol (KServe V2 REST)', () => {
 
 describe('V2 infer through express alone (without the fast path in front)', () => {
   it('answers exactly as the fast path does, errors included', async () => {
-    const http = createServer(service.collector.app)
+    const http = createServer(service.listener)
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
     const viaExpress = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
     try {

@@ -2,7 +2,7 @@ import express, { type Express, type RequestHandler, type Response } from 'expre
 import { randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import { z } from 'zod'
-import { AppError } from '../collector/index.ts'
+import { AppError } from '../server/index.ts'
 import type { ModelServer } from './model-server.ts'
 import type { HostTensor } from './tensor.ts'
 import { decodeInput, encodeOutput, inferRequestSchema, metadataTensor, type V2Output } from './v2-codec.ts'

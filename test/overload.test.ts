@@ -1,11 +1,12 @@
 import { readdirSync, statSync } from 'node:fs'
-import { createServer, request, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { request } from 'node:http'
 import { join } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCollector, readSpoolDir, type Collector, type IngestSink, type Logger } from '../collector/index.ts'
+import { readSpoolDir, type Collector, type IngestSink } from '../collector/index.ts'
+import type { BodyBudget, Logger } from '../server/index.ts'
+import { serveCollector } from './support/serve-collector.ts'
 import { parseConfig } from '../config/index.ts'
 import { createIngestWriter, findStoredRecords, openStore, readModelCounts, StoreError, type IngestWriter, type Store } from '../store/index.ts'
 import { BOOKING_MODEL, postJson } from './support/service.ts'
@@ -75,22 +76,20 @@ function controlledSink(): ControlledSink {
 const silent: Logger = { info() {}, warn() {}, error() {} }
 
 /** Starts a collector on 127.0.0.1 with its own spool directory and the given ingest limits. */
-async function startCollector(name: string, sink: IngestSink, ingest: Record<string, unknown>): Promise<{ url: string; collector: Collector; spoolDir: string; close(): Promise<void> }> {
+async function startCollector(name: string, sink: IngestSink, ingest: Record<string, unknown>): Promise<{ url: string; collector: Collector; bodies: BodyBudget; spoolDir: string; close(): Promise<void> }> {
   const spoolDir = join(tmp.dir, `spool-${name}`)
   const config = parseConfig({ models: [BOOKING_MODEL], storage: { dataDir: tmp.dir }, ingest: { spoolDir, ...ingest } }, { source: 'overload test' })
-  const collector = createCollector({
+  const { url, collector, bodies, server } = await serveCollector({
     config,
     sink,
     reader: { readModelCounts: (models) => readModelCounts(store, models), findStoredRecords: (q) => findStoredRecords(store, q) },
     isTransient: (err) => err instanceof StoreError && err.transient,
     logger: silent,
   })
-  const server: Server = createServer(collector.app)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     collector,
+    bodies,
     spoolDir,
     async close() {
       await new Promise<void>((resolve) => {
@@ -323,11 +322,11 @@ describe('overload: too many request bodies being read at once', () => {
       req.write(body.slice(0, body.length - 10))
       stall = () => req.end(body.slice(body.length - 10))
     })
-    await waitUntil('the stalled body to hold its bytes', () => c.collector.bodies.used > 150 * 1024, 10_000)
+    await waitUntil('the stalled body to hold its bytes', () => c.bodies.used > 150 * 1024, 10_000)
     expectOverloaded(await postJson(`${c.url}/v1/predictions`, JSON.parse(body.replaceAll('bodies-0-', 'bodies-1-'))))
     stall()
     expect(await held).toBe(202)
-    await waitUntil('the budget to be released', () => c.collector.bodies.used === 0, 10_000)
+    await waitUntil('the budget to be released', () => c.bodies.used === 0, 10_000)
     expect((await postJson(`${c.url}/v1/predictions`, JSON.parse(body.replaceAll('bodies-0-', 'bodies-2-')))).status).toBe(202)
     await c.close()
   })

@@ -1,10 +1,8 @@
-import { once } from 'node:events'
 import { readdirSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCollector, readSpoolDir, Spool, type Collector, type IngestSink } from '../collector/index.ts'
+import { readSpoolDir, Spool, type Collector, type IngestSink } from '../collector/index.ts'
+import { serveCollector } from './support/serve-collector.ts'
 import { parseConfig } from '../config/index.ts'
 import { createLogger } from '../cli/logger.ts'
 import { createIngestWriter, findStoredRecords, openStore, readModelCounts, StoreError, type IngestTable, type Store } from '../store/index.ts'
@@ -74,17 +72,13 @@ async function startCollector(spoolDir: string, sink?: SwitchableSink): Promise<
   )
   const theSink = sink ?? new SwitchableSink(createIngestWriter(store, { timeoutMs: 10_000 }))
   const logs: string[] = []
-  const collector = createCollector({
+  const { url, collector, server } = await serveCollector({
     config,
     sink: theSink,
     reader: { readModelCounts: (m) => readModelCounts(store, m), findStoredRecords: (q) => findStoredRecords(store, q) },
     isTransient: (err) => err instanceof StoreError && err.transient,
     logger: createLogger({ write: (line) => logs.push(line) }),
   })
-  const server: Server = createServer(collector.app)
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   let stopped: Promise<void> | undefined
   const r: Running = {
     collector,

@@ -1,6 +1,6 @@
 import express, { type Express, type RequestHandler, type Response } from 'express'
 import { z } from 'zod'
-import { AppError } from '../../collector/index.ts'
+import { AppError } from '../../server/index.ts'
 import type { Scope } from '../../config/index.ts'
 import type { AuditLog } from './audit.ts'
 import type { Registry } from './registry.ts'

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { AppError } from '../../collector/index.ts'
+import { AppError } from '../../server/index.ts'
 import { insertReleaseEvent, readAliasEverywhere, readReleaseEvents, readUnfinishedReleases, readVersionWindowFacts, type ReleaseEventRow, type Store } from '../../store/index.ts'
 import { linearExplainer } from '../../pipeline/explain/index.ts'
 import { RegistryError, type AuditLog, type Registry } from '../registry/index.ts'

@@ -1,6 +1,6 @@
 import express, { type Express, type Response } from 'express'
 import { z } from 'zod'
-import { AppError } from '../../collector/index.ts'
+import { AppError } from '../../server/index.ts'
 import { aliasNameSchema, guard, type Registry, type RegistryRouteTools } from '../registry/index.ts'
 import type { ReleaseController } from './controller.ts'
 import { releaseRequestSchema } from './types.ts'

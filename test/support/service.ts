@@ -1,5 +1,5 @@
 import { parseConfig, type Config } from '../../config/index.ts'
-import type { Logger } from '../../collector/index.ts'
+import type { Logger } from '../../server/index.ts'
 import { startService, type RunningService } from '../../cli/service.ts'
 import { makeTempDir } from './temp-dir.ts'
 

@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import type { RequestHandler } from 'express'
 import type { ApiKey, Scope } from '../config/index.ts'
-import { AppError } from './http-error.ts'
+import { AppError } from './errors.ts'
 
 /** Who is calling: a configured key, or everyone when no keys are configured (loopback only). */
 export interface Principal {
@@ -45,28 +44,17 @@ export class Authenticator {
       ...(found.models ? { models: new Set(found.models) } : {}),
     }
   }
-
-  /** Middleware: authenticate, require a scope, and leave the principal on `res.locals.principal`. */
-  require(scope: Scope): RequestHandler {
-    return (req, res, next) => {
-      const principal = this.authenticate(req.headers.authorization)
-      if (!principal.scopes.has(scope)) throw new AppError('forbidden', `key "${principal.id}" lacks the "${scope}" scope`)
-      res.locals.principal = principal
-      next()
-    }
-  }
 }
 
-/** The principal set by `Authenticator.require`. */
-export function principalOf(res: { locals: Record<string, unknown> }): Principal {
-  return res.locals.principal as Principal
+/** Throws 403 unless the principal holds the scope. */
+export function assertScope(principal: Principal, scope: Scope): void {
+  if (!principal.scopes.has(scope)) throw new AppError('forbidden', `key "${principal.id}" lacks the "${scope}" scope`)
 }
 
 /** Throws 403 unless the principal may touch the model. */
 export function assertModelAllowed(principal: Principal, model: string): void {
   if (principal.models && !principal.models.has(model)) throw new AppError('forbidden', `key "${principal.id}" may not access model "${model}"`)
 }
-
 
 /** sha256 hex of a secret: what goes into `auth.keys[].sha256`. */
 export function hashSecret(secret: string): string {

@@ -176,11 +176,11 @@ export async function startService(options: { config: Config; components: readon
   })
   const fast = fastInfer
   const listener: RequestListener = fast ? (req, res) => void (fast(req, res) || shell.listener(req, res)) : shell.listener
-  const server: Server = createServer(listener)
+  // A request whose headers or body never arrive is answered 408 and closed (Node's default waits 300 s); Node checks
+  // the deadlines every connectionsCheckingInterval, so that is a fraction of the shorter one.
+  const { headersTimeoutMs, requestTimeoutMs } = config.server
+  const server: Server = createServer({ headersTimeout: Math.min(headersTimeoutMs, requestTimeoutMs), requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(headersTimeoutMs, requestTimeoutMs) / 4) }, listener)
   server.keepAliveTimeout = 65_000
-  // A request whose headers or body never arrive is answered 408 and closed (Node's default waits 300 s).
-  server.headersTimeout = 15_000
-  server.requestTimeout = 120_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(config.server.port, config.server.host, resolve)

@@ -227,9 +227,13 @@ export const configSchema = z
       .object({
         host: z.string().min(1).default('127.0.0.1'),
         port: z.number().int().min(0).max(65_535).default(8080),
+        /** A request's headers must arrive within this, or 408 and close. */
+        headersTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+        /** A whole request (headers and body) must arrive within this, or 408 and close (Node's default is 300 s). */
+        requestTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080 }),
+      .default({ host: '127.0.0.1', port: 8080, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000 }),
     storage: z
       .object({
         dataDir: z.string().min(1).default('./data'),

@@ -90,7 +90,6 @@ export function createHttpShell(options: HttpShellOptions): HttpShell {
   const router = createRouter(options.routes)
 
   const run = async (route: Route, rawParams: Record<string, string>, search: string, req: IncomingMessage, res: ServerResponse): Promise<Reply> => {
-    checkRequestOrigin(req, options.origins)
     // Public routes (probes, the API document) ignore any key; every other route checks it before anything else.
     const principal: Principal = route.scope === 'public' ? PUBLIC : auth.authenticate(req.headers.authorization)
     if (route.scope !== 'public') assertScope(principal, route.scope)
@@ -124,14 +123,19 @@ export function createHttpShell(options: HttpShellOptions): HttpShell {
     const path = q < 0 ? url : url.slice(0, q)
     const method = (req.method ?? 'GET').toLowerCase()
     const found = router.match(method === 'head' ? 'get' : method, path)
-    if (found.kind === 'none' && options.fallback) return options.fallback(req, res)
     const label = found.kind === 'found' ? routeLabel(found.match.route.path) : 'unmatched'
-    res.once('finish', () => metrics.requestSeconds.observe({ method: req.method ?? 'GET', route: label, status: String(res.statusCode) }, (performance.now() - started) / 1000))
     const fail = (err: unknown) => {
       const { error, unexpected } = toAppError(err)
       if (unexpected) logger.error('unhandled error', { method: req.method, route: label, error: err instanceof Error ? (err.stack ?? err.message) : String(err) })
       writeError(res, error)
     }
+    try {
+      checkRequestOrigin(req, options.origins)
+    } catch (err) {
+      return fail(err)
+    }
+    if (found.kind === 'none' && options.fallback) return options.fallback(req, res)
+    res.once('finish', () => metrics.requestSeconds.observe({ method: req.method ?? 'GET', route: label, status: String(res.statusCode) }, (performance.now() - started) / 1000))
     if (found.kind === 'none') return fail(new AppError('not_found', `no route for ${req.method} ${path.slice(0, 200)}`))
     if (found.kind === 'method') {
       res.setHeader('allow', found.allow.map((m) => m.toUpperCase()).join(', '))

@@ -1,6 +1,6 @@
 import { parseConfig, type Config } from '../../config/index.ts'
 import type { Logger } from '../../server/index.ts'
-import { startService, type RunningService } from '../../cli/service.ts'
+import { startService, type Component, type RunningService } from '../../cli/service.ts'
 import { makeTempDir } from './temp-dir.ts'
 
 /** The model most tests use: the config example from the foundation issue. */
@@ -28,6 +28,7 @@ export interface LoggedLine {
  */
 export async function startTestService(
   overrides: Record<string, unknown> = {},
+  options: { components?: readonly Component[] } = {},
 ): Promise<RunningService & { config: Config; dataDir: string; logs: LoggedLine[]; stop(): Promise<void> }> {
   const tmp = makeTempDir('svc')
   const logs: LoggedLine[] = []
@@ -37,10 +38,10 @@ export async function startTestService(
   }
   const logger: Logger = { info: keep('info'), warn: keep('warn'), error: keep('error') }
   const config = parseConfig(
-    { models: [BOOKING_MODEL], ...overrides, server: { host: '127.0.0.1', port: 0 }, storage: { dataDir: tmp.dir, ...((overrides.storage as object | undefined) ?? {}) } },
+    { models: [BOOKING_MODEL], ...overrides, server: { ...((overrides.server as object | undefined) ?? {}), host: '127.0.0.1', port: 0 }, storage: { dataDir: tmp.dir, ...((overrides.storage as object | undefined) ?? {}) } },
     { source: 'test config' },
   )
-  const service = await startService({ config, components: ['collector', 'analyzer', 'slo'], logger, version: 'test' })
+  const service = await startService({ config, components: options.components ?? ['collector', 'analyzer', 'slo'], logger, version: 'test' })
   // With the default acknowledge: logged, a 202 comes before the insert. Tests read what they wrote through
   // `store`, so its reads wait first for the log to be in ClickHouse, as a reader after a flush would.
   const store: typeof service.store = {

@@ -1,14 +1,7 @@
 import type { ModelSpec } from '../config/index.ts'
 import type { LabelledWindow } from '../store/index.ts'
-import {
-  binaryClassificationMetrics,
-  estimateCbpe,
-  metricsBySlice,
-  multiclassClassificationMetrics,
-  regressionMetrics,
-  type CbpeModel,
-  type MetricOutcome,
-} from './performance/index.ts'
+import { binaryClassificationMetrics, metricsBySlice, multiclassClassificationMetrics, regressionMetrics, type MetricOutcome } from '../model-metrics/index.ts'
+import { estimateCbpe, type CbpeModel } from './performance/index.ts'
 
 /** A window's performance, as `GET /v1/models/{m}/performance` returns it. */
 export interface PerformanceResult {

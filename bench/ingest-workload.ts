@@ -1,3 +1,4 @@
+import { mulberry32 } from '../random/index.ts'
 import type { PredictionRow } from '../store/index.ts'
 
 /** The benchmark model's name. */
@@ -28,18 +29,6 @@ export function benchModelConfig(): Record<string, unknown> {
   return { name: BENCH_MODEL, task: 'binary_classification', features }
 }
 
-/** A small seeded generator (mulberry32) so two runs send the same values. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
 /** Request bodies for a range of batches, serialised ahead of the load so the generator only writes bytes. */
 export interface BodySet {
   readonly bodies: readonly Buffer[]
@@ -58,7 +47,7 @@ export function makeBodies(options: { runTag: string; firstBatch: number; count:
   const bodies: Buffer[] = []
   let bytes = 0
   for (let b = options.firstBatch; b < options.firstBatch + options.count; b++) {
-    const random = seededRandom(b + 1)
+    const random = mulberry32(b + 1)
     const records = new Array<unknown>(BATCH_RECORDS)
     for (let r = 0; r < BATCH_RECORDS; r++) {
       const features: Record<string, number | string> = {}

@@ -144,7 +144,7 @@ const trainingSchema = z
       })
       .strict()
       .default({ method: 'grid', trials: 10, seed: 42 }),
-    /** Metric that ranks trials and decides the champion gate (pipeline/metrics name); default per task. */
+    /** Metric that ranks trials and decides the champion gate (model-metrics name); default per task. */
     metric: z.string().min(1).optional(),
     /** Data quality gate thresholds (pipeline/data `qualityThresholdsSchema`). */
     quality: z.record(z.string(), z.unknown()).default({}),

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { binaryClassificationMetrics } from '../analyzer/performance/index.ts'
+import { binaryClassificationMetrics } from '../model-metrics/index.ts'
 import { postJson, startTestService } from './support/service.ts'
 import { waitFor } from './support/wait-for.ts'
 import { drawApplicant, LOAN_FEATURES, LOAN_NOTES } from './support/loans.ts'
-import { prng } from './support/random.ts'
+import { mulberry32 } from '../random/index.ts'
 
 // The analyzer end to end: real collector, real chDB, real HTTP. Data is generated with a seeded PRNG so that
 // a shift is unmistakable where one is injected and absent where none is.
@@ -21,7 +21,7 @@ interface Row {
 
 /** Loans: score depends on income and age; the label is drawn from the score, so scores are calibrated. */
 function rows(seed: number, n: number, opts: { prefix: string; incomeShift?: number; regions?: string[]; ts?: number }): Row[] {
-  const r = prng(seed)
+  const r = mulberry32(seed)
   const regions = opts.regions ?? ['N', 'S', 'E', 'W']
   return Array.from({ length: n }, (_, i) => {
     const { income, age, score } = drawApplicant(r, opts.incomeShift)

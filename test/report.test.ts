@@ -11,7 +11,7 @@ import { defaultReportPath, parseBucketCount, runReportCommand, splitWindow } fr
 import { postJson, startTestService } from './support/service.ts'
 import { makeTempDir } from './support/temp-dir.ts'
 import { drawApplicant, LOAN_FEATURES, LOAN_NOTES } from './support/loans.ts'
-import { prng } from './support/random.ts'
+import { mulberry32 } from '../random/index.ts'
 
 // `highway report` end to end: a real service with a drifting window, the command run in-process and once through
 // the CLI, and the page opened in headless Chromium with the network cut off. The screenshot is kept for humans.
@@ -25,7 +25,7 @@ const HOSTILE = '<script>window.__pwned=1</script>'
 
 /** Loan applications; `shift(i)` moves income up, and shifted rows may come from a channel the reference never saw. */
 function rows(seed: number, n: number, o: { prefix: string; shift?: (i: number) => number; fromMs?: number; spanMs?: number }) {
-  const r = prng(seed)
+  const r = mulberry32(seed)
   return Array.from({ length: n }, (_, i) => {
     const s = o.shift?.(i) ?? 0
     const { income, age, score } = drawApplicant(r, s)

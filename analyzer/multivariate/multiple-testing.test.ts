@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { GOLDEN } from './golden.ts'
 import { adjustedPValues, benjaminiHochberg, bonferroni } from './index.ts'
-import { createSeededRandom } from '../performance/seeded-random.ts'
+import { createSeededRandom } from '../../random/index.ts'
 
 describe('multiple-testing corrections against a NumPy re-implementation of statsmodels', () => {
   for (const c of GOLDEN.multipleTesting) {

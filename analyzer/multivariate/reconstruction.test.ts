@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { GOLDEN, isClose } from './golden.ts'
 import { breachesThreshold, fitReconstruction, fitReconstructionThreshold, reconstructionError, reconstructionErrors } from './index.ts'
-import { createSeededRandom } from '../performance/seeded-random.ts'
+import { createSeededRandom } from '../../random/index.ts'
 
 // Tolerances (relative). Means and scales are the same sums as StandardScaler: 1e-12. The model's eigenvalues
 // come from the covariance matrix (Jacobi) where sklearn takes the SVD of the data; forming the covariance

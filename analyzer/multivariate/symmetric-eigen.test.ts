@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { symmetricEigen } from './index.ts'
-import { createSeededRandom } from '../performance/seeded-random.ts'
+import { createSeededRandom } from '../../random/index.ts'
 
 function randomSymmetric(n: number, seed: number): number[][] {
   const normal = createSeededRandom(seed).normal

@@ -1,8 +1,7 @@
 import { NEEDS_CALIBRATION } from './const.ts'
 import { applyIsotonic, fitIsotonicGroups } from './isotonic.ts'
-import { assertBinaryLabels, assertFinite, assertSameLength } from './outcome.ts'
-import { rankingFigures, splitSortedByLabel } from './ranking.ts'
-import { createSeededRandom } from './seeded-random.ts'
+import { assertBinaryLabels, assertFinite, assertSameLength, rankingFigures, splitSortedByLabel } from '../../model-metrics/index.ts'
+import { createSeededRandom, sampleInPlace } from '../../random/index.ts'
 import type { IsotonicMap } from './types.ts'
 
 /**
@@ -109,7 +108,7 @@ export function needsCalibrationSorted(positives: Float64Array, negatives: Float
   const testTotal = Math.ceil(NEEDS_CALIBRATION.testFraction * n)
   const testPos = Math.min(nPos, Math.max(0, Math.round((testTotal * nPos) / n)))
   const testNeg = Math.min(nNeg, testTotal - testPos)
-  const random = createSeededRandom(NEEDS_CALIBRATION.seed).uniform
+  const random = createSeededRandom(NEEDS_CALIBRATION.seed)
   const permPos = Int32Array.from({ length: nPos }, (_, k) => k)
   const permNeg = Int32Array.from({ length: nNeg }, (_, k) => k)
   const markPos = new Uint8Array(nPos)
@@ -124,14 +123,8 @@ export function needsCalibrationSorted(positives: Float64Array, negatives: Float
 
   const pick = (perm: Int32Array, count: number, mark: Uint8Array): void => {
     mark.fill(0)
-    // Partial Fisher–Yates: the first `count` entries become a uniform random subset.
-    for (let k = 0; k < count; k++) {
-      const r = k + Math.floor(random() * (perm.length - k))
-      const tmp = perm[k] as number
-      perm[k] = perm[r] as number
-      perm[r] = tmp
-      mark[perm[k] as number] = 1
-    }
+    sampleInPlace(perm, count, random)
+    for (let k = 0; k < count; k++) mark[perm[k] as number] = 1
   }
 
   for (let s = 0; s < splits; s++) {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { CBPE_METRICS, binaryClassificationMetrics, estimateCbpe, fitCbpe, needsCalibration } from './index.ts'
+import { binaryClassificationMetrics } from '../../model-metrics/index.ts'
+import { CBPE_METRICS, estimateCbpe, fitCbpe, needsCalibration } from './index.ts'
 import type { CbpeModel } from './index.ts'
-import { createSeededRandom } from './seeded-random.ts'
+import { createSeededRandom } from '../../random/index.ts'
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
 

@@ -1,10 +1,19 @@
-import { binaryClassificationMetrics } from './binary-classification.ts'
+import {
+  DEFAULT_THRESHOLD,
+  assertBinaryLabels,
+  assertFinite,
+  assertSameLength,
+  binaryClassificationMetrics,
+  fillOutcomes,
+  notEnoughData,
+  splitSortedByLabel,
+  undefinedMetric,
+  type MetricFailure,
+} from '../../model-metrics/index.ts'
 import { fitIsotonicOnSorted, needsCalibrationSorted } from './calibration.ts'
-import { CBPE_METRICS, DEFAULT_REFERENCE_CHUNKS, DEFAULT_THRESHOLD, SAMPLING_ERROR_RANGE } from './const.ts'
+import { CBPE_METRICS, DEFAULT_REFERENCE_CHUNKS, SAMPLING_ERROR_RANGE } from './const.ts'
 import { applyIsotonic } from './isotonic.ts'
-import { assertBinaryLabels, assertFinite, assertSameLength, fillOutcomes, notEnoughData, undefinedMetric } from './outcome.ts'
-import { splitSortedByLabel } from './ranking.ts'
-import type { CalibrationDecision, CbpeFitInput, CbpeMetric, CbpeModel, CbpeOutcome, IsotonicMap, MetricFailure } from './types.ts'
+import type { CalibrationDecision, CbpeFitInput, CbpeMetric, CbpeModel, CbpeOutcome, IsotonicMap } from './types.ts'
 
 /** Rows [start, end) of a column as a typed array (a view when the column already is one). */
 function rows(column: ArrayLike<number>, start: number, end: number): Float64Array {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { applyIsotonic, fitIsotonic } from './index.ts'
-import { createSeededRandom } from './seeded-random.ts'
+import { createSeededRandom } from '../../random/index.ts'
 
 describe('fitIsotonic', () => {
   const random = createSeededRandom(11)

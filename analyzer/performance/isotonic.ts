@@ -1,5 +1,5 @@
 import { ISOTONIC_X_RESOLUTION } from './const.ts'
-import { assertFinite, assertSameLength } from './outcome.ts'
+import { assertFinite, assertSameLength } from '../../model-metrics/index.ts'
 import type { IsotonicMap } from './types.ts'
 
 /** Distinct inputs in increasing order with the weight and weighted target sum of each. */

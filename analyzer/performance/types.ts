@@ -1,69 +1,7 @@
-/** Metrics of a binary classifier, realised from labels. */
-export type ClassificationMetric = 'accuracy' | 'precision' | 'recall' | 'f1' | 'roc_auc' | 'pr_auc' | 'log_loss' | 'brier' | 'ece'
-
-/** Metrics of a multiclass classifier: macro averages, and the probabilistic ones when scores are given. */
-export type MulticlassMetric = 'accuracy' | 'precision' | 'recall' | 'f1' | 'log_loss' | 'roc_auc'
-
-/** Multiclass outcomes: log_loss and roc_auc are present only when scores were given. */
-export type MulticlassMetrics = Record<'accuracy' | 'precision' | 'recall' | 'f1', MetricOutcome> & Partial<Record<'log_loss' | 'roc_auc', MetricOutcome>>
-
-/** Metrics of a regressor. */
-export type RegressionMetric = 'mae' | 'rmse' | 'mape' | 'r2'
+import type { ClassificationMetric, MetricFailure, MetricOutcome } from '../../model-metrics/index.ts'
 
 /** Metrics CBPE estimates without labels (NannyML's binary CBPE set, less specificity and average precision). */
 export type CbpeMetric = 'accuracy' | 'precision' | 'recall' | 'f1' | 'roc_auc'
-
-/** Why a metric has no value: too few rows, or a value the data cannot define (one class, no predicted positive). */
-export type MetricFailureReason = 'not_enough_data' | 'undefined_metric'
-
-/** A metric that could not be computed, with a sentence saying why. */
-export interface MetricFailure {
-  readonly ok: false
-  readonly reason: MetricFailureReason
-  readonly detail: string
-}
-
-/** A metric value, or the reason there is none; never NaN. */
-export type MetricOutcome = { readonly ok: true; readonly value: number } | MetricFailure
-
-/** Labels and scores of a binary classifier over one window. */
-export interface BinaryClassificationInput {
-  /** 0 or 1 per row. */
-  readonly labels: ArrayLike<number>
-  /** Probability of class 1 per row. */
-  readonly scores: ArrayLike<number>
-  /** A row is predicted positive when `score >= threshold`; 0.5 by default. */
-  readonly threshold?: number
-  /** Windows with fewer rows are `not_enough_data` for every metric; 1 by default. */
-  readonly minRows?: number
-  /** Equal-width bins for the expected calibration error; 10 by default. */
-  readonly eceBins?: number
-}
-
-/** Labels, predicted classes and (optionally) class probabilities over one window. */
-export interface MulticlassClassificationInput {
-  readonly labels: readonly string[]
-  readonly predicted: readonly string[]
-  /** Probability per class per row; a class missing from a row counts as 0. */
-  readonly scores?: ReadonlyArray<Readonly<Record<string, number>>>
-  /** Windows with fewer rows are `not_enough_data` for every metric; 1 by default. */
-  readonly minRows?: number
-}
-
-/** Observed and predicted values of a regressor over one window. */
-export interface RegressionInput {
-  readonly labels: ArrayLike<number>
-  readonly predictions: ArrayLike<number>
-  /** Windows with fewer rows are `not_enough_data` for every metric; 1 by default. */
-  readonly minRows?: number
-}
-
-/** Metrics of one value of a categorical feature, with its row count. */
-export interface SliceMetrics<M extends string> {
-  readonly value: string
-  readonly n: number
-  readonly metrics: Record<M, MetricOutcome>
-}
 
 /** A monotone piecewise-linear map from score to probability: sklearn's `X_thresholds_`/`y_thresholds_`. */
 export interface IsotonicMap {

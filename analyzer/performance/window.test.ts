@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { assessWindow, fitCbpe, joinLabelsById } from './index.ts'
-import { createSeededRandom } from './seeded-random.ts'
+import { createSeededRandom } from '../../random/index.ts'
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
 

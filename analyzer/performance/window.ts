@@ -1,8 +1,7 @@
-import { binaryClassificationMetrics } from './binary-classification.ts'
+import { assertSameLength, binaryClassificationMetrics, type MetricFailure } from '../../model-metrics/index.ts'
 import { estimateCbpe } from './cbpe.ts'
 import { CBPE_METRICS } from './const.ts'
-import { assertSameLength } from './outcome.ts'
-import type { CbpeComparison, CbpeMetric, CbpeModel, MetricFailure, WindowPerformance } from './types.ts'
+import type { CbpeComparison, CbpeMetric, CbpeModel, WindowPerformance } from './types.ts'
 
 /** Labels joined to predictions by id: one slot per prediction, undefined where no label arrived. */
 export interface JoinedLabels<T> {

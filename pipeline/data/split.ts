@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { createSeededRandom, shuffleInPlace } from '../random.ts'
+import { createSeededRandom, shuffleInPlace } from '../../random/index.ts'
 import type { DataRow } from './types.ts'
 
 /** How to split a dataset. */

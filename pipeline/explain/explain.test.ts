@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { binaryMetrics, regressionMetrics } from '../metrics/index.ts'
-import { createSeededRandom } from '../random.ts'
+import { binaryMetricValues, regressionMetricValues } from '../../model-metrics/index.ts'
+import { createSeededRandom } from '../../random/index.ts'
 import { createMatrix, predictParams, trainLogisticRegression, trainRidgeRegression } from '../models/index.ts'
 import { explainLinear, permutationImportance } from './index.ts'
 
@@ -71,7 +71,7 @@ describe('permutationImportance', () => {
   const target = rows.map((r) => 2 * r.size + (r.color === 'red' ? 1 : 0) + 0.5 * random.normal())
   const model = trainRidgeRegression({ x: toMatrix(rows), y: target })
   const predict = (batch: readonly Raw[]) => predictParams(model.params, toMatrix(batch)).data
-  const rmse = (p: Float64Array) => regressionMetrics({ labels: target, predictions: p }).rmse as number
+  const rmse = (p: Float64Array) => regressionMetricValues({ labels: target, predictions: p }).rmse as number
 
   it('ranks the feature the target depends on first and an unused one near zero', async () => {
     const result = await permutationImportance({ rows, features: ['noise', 'color', 'size'], predict, score: rmse, direction: 'lower', repeats: 5, seed: 1 })
@@ -86,7 +86,7 @@ describe('permutationImportance', () => {
 
   it('is positive for a useful feature whichever way the metric points, and repeats by seed', async () => {
     const labels = target.map((t) => (t > 20 ? 1 : 0))
-    const auc = (p: Float64Array) => binaryMetrics({ labels, scores: Array.from(p, (v) => 1 / (1 + Math.exp(-(v - 20)))) }).roc_auc as number
+    const auc = (p: Float64Array) => binaryMetricValues({ labels, scores: Array.from(p, (v) => 1 / (1 + Math.exp(-(v - 20)))) }).roc_auc as number
     const options = { rows, features: ['size'], predict, score: auc, direction: 'higher' as const, repeats: 3, seed: 9 }
     const a = await permutationImportance(options)
     expect(a.importances[0]?.mean).toBeGreaterThan(0.2)

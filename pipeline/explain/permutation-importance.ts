@@ -1,5 +1,5 @@
-import type { MetricDirection } from '../metrics/index.ts'
-import { createSeededRandom, shuffleInPlace } from '../random.ts'
+import type { MetricDirection } from '../../model-metrics/index.ts'
+import { createSeededRandom, shuffleInPlace } from '../../random/index.ts'
 
 /** Options of permutationImportance. */
 export interface PermutationImportanceOptions<R extends Readonly<Record<string, unknown>>, P> {

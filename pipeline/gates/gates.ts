@@ -1,5 +1,5 @@
-import { metricDirection } from '../metrics/index.ts'
-import type { MetricDirection } from '../metrics/index.ts'
+import { metricDirection } from '../../model-metrics/index.ts'
+import type { MetricDirection } from '../../model-metrics/index.ts'
 
 /** The verdict of one release gate, with the figures it was decided on and a sentence saying why. */
 export interface GateResult {
@@ -13,7 +13,7 @@ export interface GateResult {
 export interface ChampionGateInput {
   /** The primary metric, e.g. roc_auc or rmse. */
   readonly metric: string
-  /** Taken from pipeline/metrics when omitted. */
+  /** Taken from model-metrics when omitted. */
   readonly direction?: MetricDirection
   /** The candidate's value on the evaluation set; null when undefined there. */
   readonly candidate: number | null

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { binaryMetrics, multiclassMetrics, regressionMetrics } from '../metrics/index.ts'
+import { binaryMetricValues, multiclassMetricValues, regressionMetricValues } from '../../model-metrics/index.ts'
 import { createMatrix, predictParams, trainLogisticRegression, trainMlp, trainRidgeRegression } from './index.ts'
 import type { Matrix, TrainingProgress } from './index.ts'
 
@@ -123,7 +123,7 @@ describe('models against scikit-learn 1.2.1 on bike-sharing hours', () => {
     expectCoefficientsClose(model.params.weights, golden.ridge.coef, 1e-7, 'ridge weights')
     expect(model.params.bias).toBeCloseTo(golden.ridge.intercept, 8)
     const predictions = predictParams(model.params, xHold).data
-    const metrics = regressionMetrics({ labels: cnt(holdout), predictions })
+    const metrics = regressionMetricValues({ labels: cnt(holdout), predictions })
     // The issue's acceptance is RMSE within 1 %; the closed form agrees to rounding.
     expect(Math.abs((metrics.rmse as number) / golden.ridge.holdout.rmse - 1)).toBeLessThan(1e-9)
     expect(metrics.r2).toBeCloseTo(golden.ridge.holdout.r2, 9)
@@ -146,7 +146,7 @@ describe('models against scikit-learn 1.2.1 on bike-sharing hours', () => {
     const p = predictParams(model.params, xHold)
     const scores = Array.from({ length: p.rows }, (_, i) => p.data[i * 2 + 1] as number)
     const labels = cnt(holdout).map((v) => (v > threshold ? 1 : 0))
-    const metrics = binaryMetrics({ labels, scores })
+    const metrics = binaryMetricValues({ labels, scores })
     // Acceptance: within 0.01 of sklearn's ROC AUC; being at the same optimum it agrees far closer.
     expect(Math.abs((metrics.roc_auc as number) - golden.logistic.holdout.roc_auc)).toBeLessThan(1e-6)
     expect(metrics.log_loss).toBeCloseTo(golden.logistic.holdout.log_loss, 6)
@@ -161,7 +161,7 @@ describe('models against scikit-learn 1.2.1 on bike-sharing hours', () => {
     expectCoefficientsClose(model.params.weights[0] as number[], golden.logistic.coef, 1e-4, 'L-BFGS logistic weights')
     const p = predictParams(model.params, xHold)
     const labels = cnt(holdout).map((v) => (v > golden.logistic.threshold ? 1 : 0))
-    const auc = binaryMetrics({ labels, scores: Array.from({ length: p.rows }, (_, i) => p.data[i * 2 + 1] as number) }).roc_auc as number
+    const auc = binaryMetricValues({ labels, scores: Array.from({ length: p.rows }, (_, i) => p.data[i * 2 + 1] as number) }).roc_auc as number
     expect(Math.abs(auc - golden.logistic.holdout.roc_auc)).toBeLessThan(1e-5)
   })
 
@@ -175,7 +175,7 @@ describe('models against scikit-learn 1.2.1 on bike-sharing hours', () => {
     const { weights, bias } = model.params
     golden.multinomial.coef.forEach((row, k) => expectCoefficientsClose(weights[k] as number[], row, 1e-6, `class ${k} weights`))
     expectCoefficientsClose(bias, golden.multinomial.intercept, 1e-6, 'intercepts')
-    const metrics = multiclassMetrics({ labels: cnt(holdout).map(tertile), probabilities: predictParams(model.params, xHold) })
+    const metrics = multiclassMetricValues({ labels: cnt(holdout).map(tertile), probabilities: predictParams(model.params, xHold) })
     expect(Math.abs((metrics.roc_auc as number) - golden.multinomial.holdout.roc_auc)).toBeLessThan(1e-6)
     expect(metrics.accuracy).toBeCloseTo(golden.multinomial.holdout.accuracy, 3)
     expect(metrics.log_loss).toBeCloseTo(golden.multinomial.holdout.log_loss, 6)
@@ -200,9 +200,9 @@ describe('trainMlp on bike-sharing hours', () => {
     expect(progress.length).toBe(model.epochs)
     expect(progress.every((p) => p.valLoss !== undefined && p.epochs === 60)).toBe(true)
     const labels = cnt(holdout)
-    const mlp = regressionMetrics({ labels, predictions: predictParams(model.params, xHold).data }).rmse as number
+    const mlp = regressionMetricValues({ labels, predictions: predictParams(model.params, xHold).data }).rmse as number
     const mean = cnt(train).reduce((a, b) => a + b, 0) / train.length
-    const baseline = regressionMetrics({ labels, predictions: labels.map(() => mean) }).rmse as number
+    const baseline = regressionMetricValues({ labels, predictions: labels.map(() => mean) }).rmse as number
     // hr × workingday interactions are what a linear model cannot express and the hidden layer can.
     expect(mlp).toBeLessThan(0.6 * baseline)
     expect(mlp).toBeLessThan(0.8 * golden.ridge.holdout.rmse)
@@ -224,9 +224,9 @@ describe('trainMlp on bike-sharing hours', () => {
     const model = trainMlp({ x: xTrain, y: cnt(train).map(toLabel), task: { kind: 'classification', classes: 2 }, hidden: [16, 8], activation: 'tanh', maxEpochs: 30, patience: 4, seed: 3 })
     const labels = cnt(holdout).map(toLabel)
     const p = predictParams(model.params, xHold)
-    const metrics = binaryMetrics({ labels, scores: Array.from({ length: p.rows }, (_, i) => p.data[i * 2 + 1] as number) })
+    const metrics = binaryMetricValues({ labels, scores: Array.from({ length: p.rows }, (_, i) => p.data[i * 2 + 1] as number) })
     const rate = cnt(train).map(toLabel).reduce((a, b) => a + b, 0) / train.length
-    const prior = binaryMetrics({ labels, scores: labels.map(() => rate) })
+    const prior = binaryMetricValues({ labels, scores: labels.map(() => rate) })
     expect(metrics.log_loss as number).toBeLessThan(0.6 * (prior.log_loss as number))
     expect(metrics.roc_auc as number).toBeGreaterThan(0.9)
   })

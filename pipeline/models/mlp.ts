@@ -1,6 +1,6 @@
 import type { DenseLayer, ModelParams } from '../contract.ts'
 import { assertFinite, selectRows } from './matrix.ts'
-import { createSeededRandom, shuffleInPlace } from '../random.ts'
+import { createSeededRandom, shuffleInPlace } from '../../random/index.ts'
 import type { EpochRecord, Matrix, ProgressCallback, TrainedModel } from './types.ts'
 
 /** What the network predicts: a number (standardised while training), or one of `classes` ≥ 2 classes. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { modelParamsSchema } from '../contract.ts'
-import { createSeededRandom } from '../random.ts'
+import { createSeededRandom } from '../../random/index.ts'
 import { createMatrix, matrixFromRows, minimizeLbfgs, predictParams, trainLogisticRegression, trainMlp, trainRidgeRegression } from './index.ts'
 import type { Matrix } from './index.ts'
 

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node'
-import { gauss, prng } from '../../test/support/random.ts'
+import { gauss, mulberry32 } from '../../random/index.ts'
 import type { DenseLayer, ModelParams, ModelSignature, Preprocessor, SignatureInput } from '../contract.ts'
 import type { FeatureRecord } from '../data/index.ts'
 import { featurizeText, fitTextTransform, vectorWidth } from '../featurize/index.ts'
@@ -36,7 +36,7 @@ function sentence(random: () => number, unknownShare: number): string {
 
 /** A random fitted preprocessor over age, income (numbers), insured (boolean), city (category) and notes (text). */
 export function randomPreprocessor(seed: number): Preprocessor {
-  const random = prng(seed)
+  const random = mulberry32(seed)
   const categories = [...CITIES].sort(() => random() - 0.5).slice(0, 3 + Math.floor(random() * 3))
   const corpus = Array.from({ length: 30 }, () => sentence(random, 0))
   const notes = fitTextTransform('notes', corpus, { ngrams: random() < 0.5 ? 1 : 2, sublinearTf: random() < 0.5 })
@@ -53,7 +53,7 @@ export function randomPreprocessor(seed: number): Preprocessor {
 
 /** Random raw rows: ~20% missing numbers and booleans, seen, unseen ("atlantis"), empty and missing categories. */
 export function randomRows(seed: number, count: number): FeatureRecord[] {
-  const random = prng(seed)
+  const random = mulberry32(seed)
   const maybe = <T>(value: T, missingShare = 0.2): T | null => (random() < missingShare ? null : value)
   return Array.from({ length: count }, () => {
     const u = random()
@@ -101,7 +101,7 @@ function dense(random: () => number, inputs: number, outputs: number, activation
 
 /** Random parameters of one variant over a `width`-column vector; weights large enough to reach tiny probabilities. */
 export function randomParams(variant: ModelVariant, width: number, seed: number): ModelParams {
-  const random = prng(seed)
+  const random = mulberry32(seed)
   const vector = (spread: number): number[] => Array.from({ length: width }, () => spread * gauss(random))
   switch (variant) {
     case 'linear':

@@ -1,9 +1,9 @@
-import { isBetter, metricDirection } from '../metrics/index.ts'
-import type { MetricDirection } from '../metrics/index.ts'
+import { isBetter, metricDirection } from '../../model-metrics/index.ts'
+import type { MetricDirection } from '../../model-metrics/index.ts'
 import { enumerateGrid, sampleSpace } from './space.ts'
 import type { SearchSpace, TrialParams } from './space.ts'
 
-/** The metric that ranks trials and its direction (taken from pipeline/metrics when omitted). */
+/** The metric that ranks trials and its direction (taken from model-metrics when omitted). */
 export interface PrimaryMetric {
   readonly metric: string
   readonly direction?: MetricDirection

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { createSeededRandom, type SeededRandom } from '../random.ts'
+import { createSeededRandom, type SeededRandom } from '../../random/index.ts'
 
 /** A hyperparameter value. */
 export type ParamValue = number | string | boolean

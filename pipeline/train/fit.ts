@@ -3,7 +3,7 @@ import type { ModelParams, ModelSignature, Preprocessor, SignatureInput } from '
 import { splitDataset, type DataRow, type DatasetSplits } from '../data/index.ts'
 import { fitPreprocessor, transformRows } from '../featurize/index.ts'
 import { predictVectors } from '../forward.ts'
-import { binaryMetrics, metricsBySlice, multiclassMetrics, regressionMetrics } from '../metrics/index.ts'
+import { binaryMetricValues, computeBySlice, multiclassMetricValues, regressionMetricValues } from '../../model-metrics/index.ts'
 import { createMatrix, trainLogisticRegression, trainMlp, trainRidgeRegression, type Matrix, type ProgressCallback, type TrainedModel } from '../models/index.ts'
 import type { TrialParams } from '../search/index.ts'
 import type { Algorithm, ResolvedTraining } from './spec.ts'
@@ -127,12 +127,12 @@ export function predictMatrix(params: ModelParams, x: Matrix): Float64Array {
 
 /** Every metric of the task for outputs (regression: values; classification: rows × classes) against targets. */
 export function evaluateOutputs(task: Task, outputs: Float64Array, y: Float64Array, classCount: number): MetricValues {
-  if (task === 'regression') return { ...regressionMetrics({ labels: y, predictions: outputs }) }
+  if (task === 'regression') return { ...regressionMetricValues({ labels: y, predictions: outputs }) }
   if (task === 'binary_classification') {
     const scores = Float64Array.from({ length: y.length }, (_, i) => outputs[i * 2 + 1]!)
-    return { ...binaryMetrics({ labels: y, scores }) }
+    return { ...binaryMetricValues({ labels: y, scores }) }
   }
-  return { ...multiclassMetrics({ labels: y, probabilities: { data: outputs, rows: y.length, cols: classCount } }) }
+  return { ...multiclassMetricValues({ labels: y, probabilities: { data: outputs, rows: y.length, cols: classCount } }) }
 }
 
 /** Rows `indices` of outputs with `width` columns. */
@@ -153,7 +153,7 @@ export function sliceOutputs(task: Task, rows: readonly DataRow[], outputs: Floa
   const width = task === 'regression' ? 1 : classCount
   return features.map((feature) => ({
     feature,
-    slices: metricsBySlice(
+    slices: computeBySlice(
       rows.map((r) => {
         const v = r.features[feature]
         return v === null || v === undefined || v === '' ? null : String(v)

@@ -2,7 +2,7 @@ import type { z } from 'zod'
 import type { ModelSpec, Task, TrainingSpec } from '../../config/index.ts'
 import { qualityThresholdsSchema } from '../data/index.ts'
 import { fitOptionsSchema, type FitOptions } from '../featurize/index.ts'
-import { METRIC_DIRECTIONS } from '../metrics/index.ts'
+import { METRIC_DIRECTIONS } from '../../model-metrics/index.ts'
 import { searchSpaceSchema, type SearchSpace } from '../search/index.ts'
 
 /** The algorithms `highway train` fits. */

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs'
-import { gauss, prng } from '../../test/support/random.ts'
+import { gauss, mulberry32 } from '../../random/index.ts'
 
 /*
  * Small seeded CSVs for the training tests (test code, not exported by index.ts): y = 3·x + 2·[c = "b"] + noise,
@@ -8,7 +8,7 @@ import { gauss, prng } from '../../test/support/random.ts'
 
 /** Writes the CSV and returns its path. */
 export function writeSyntheticCsv(path: string, options: { rows?: number; seed?: number; shift?: number; missingX?: number } = {}): string {
-  const random = prng(options.seed ?? 1)
+  const random = mulberry32(options.seed ?? 1)
   const rows = options.rows ?? 400
   const shift = options.shift ?? 0
   const lines = ['ts,x,c,y']

@@ -1,11 +1,11 @@
 #!/usr/bin/python3
-"""Golden values for analyzer/performance, computed with scikit-learn 1.2.1, NumPy and SciPy.
+"""Golden values for model-metrics (production windows) and analyzer/performance (isotonic, CBPE), computed with scikit-learn 1.2.1, NumPy and SciPy.
 
 Run:  /usr/bin/python3 scripts/golden/performance.py
 Writes test/fixtures/golden/performance.json (inputs and expected outputs). Seeded, so the file is
 reproducible; the TypeScript tests read it and never need Python.
 
-Conventions shared with analyzer/performance (see its JSDoc):
+Conventions shared with model-metrics and analyzer/performance (see their JSDoc):
 - Binary predictions are `score >= threshold` (NannyML takes y_pred as a column; we derive it).
 - A metric is "undefined" when scikit-learn raises ValueError or emits UndefinedMetricWarning for
   it (e.g. ROC AUC with one class, precision with no predicted positive). Exception: macro

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Golden values for pipeline/metrics and pipeline/models, computed with scikit-learn 1.2.1 and NumPy.
+"""Golden values for model-metrics (holdout figures) and pipeline/models, computed with scikit-learn 1.2.1 and NumPy.
 
 Run:  /usr/bin/python3 scripts/golden/sklearn_models.py
 Writes two fixtures (seeded, so reproducible; the TypeScript tests read them and never need Python):
@@ -22,10 +22,10 @@ Design-matrix rule (mirrored in pipeline/models/bike-sharing-golden.test.ts):
   lbfgs stops on scipy's relative-decrease test, factr = 64·eps, about 3e-3 away in the coefficients here: the
   full one-hot blocks plus an unpenalised intercept make the problem ill-conditioned.)
 
-Metric conventions (pipeline/metrics): null where sklearn warns UndefinedMetricWarning or raises; MAPE skips
-zero targets (sklearn's MAPE on the non-zero rows); ECE and the multiclass Brier score have no sklearn function
-and are computed here with NumPy from their definitions; reliability bins are cross-checked against
-sklearn.calibration.calibration_curve.
+Metric conventions (model-metrics, the holdout figures): null where sklearn warns UndefinedMetricWarning or raises;
+MAPE is sklearn's, dividing by max(|y|, eps), as the analyzer's production figures (one definition for both); ECE and
+the multiclass Brier score have no sklearn function and are computed here with NumPy from their definitions;
+reliability bins are cross-checked against sklearn.calibration.calibration_curve.
 """
 
 import csv
@@ -161,7 +161,6 @@ def multiclass_case(name, labels, probabilities):
 
 
 def regression_case(name, labels, predictions):
-    nonzero = labels != 0
     return {
         'name': name,
         'labels': [float(v) for v in labels],
@@ -170,7 +169,7 @@ def regression_case(name, labels, predictions):
             'rows': int(len(labels)),
             'mae': float(mean_absolute_error(labels, predictions)),
             'rmse': float(np.sqrt(mean_squared_error(labels, predictions))),
-            'mape': float(mean_absolute_percentage_error(labels[nonzero], predictions[nonzero])) if nonzero.any() else None,
+            'mape': float(mean_absolute_percentage_error(labels, predictions)),
             'r2': defined(lambda: r2_score(labels, predictions)) if len(labels) >= 2 else None,
         },
     }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
-import { CBPE_METRICS, CLASSIFICATION_METRICS, MULTICLASS_METRICS, REGRESSION_METRICS } from '../../analyzer/performance/index.ts'
+import { CBPE_METRICS } from '../../analyzer/performance/index.ts'
 import type { CbpeMetric } from '../../analyzer/performance/index.ts'
+import { CLASSIFICATION_METRICS, MULTICLASS_METRICS, REGRESSION_METRICS } from '../../model-metrics/index.ts'
 import type { Task } from '../../config/index.ts'
 import { HIGHWAY_MEASURE_FORMS, HIGHWAY_SELECTS } from './const.ts'
 import { issuesFromZod, type LocalIssue } from './issues.ts'

@@ -1,4 +1,5 @@
-import type { CbpeMetric, ClassificationMetric, MulticlassMetric, RegressionMetric } from '../../analyzer/performance/index.ts'
+import type { CbpeMetric } from '../../analyzer/performance/index.ts'
+import type { ClassificationMetric, MulticlassMetric, RegressionMetric } from '../../model-metrics/index.ts'
 import type { Task } from '../../config/index.ts'
 
 /** OpenSLO v1 kinds Highway reads. */

@@ -1,5 +1,5 @@
 import { deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib'
-import { prng } from './random.ts'
+import { mulberry32 } from '../../random/index.ts'
 
 // A seeded generator of hostile ingest requests. Every payload is a pure function of (seed, index), so a
 // failure prints both and `payloadAt(seed, index, limits)` rebuilds the exact bytes that broke the service.
@@ -9,7 +9,7 @@ export class Rng {
   readonly #next: () => number
 
   constructor(seed: number) {
-    this.#next = prng(seed)
+    this.#next = mulberry32(seed)
   }
 
   /** Uniform in [0, 1). */

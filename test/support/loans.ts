@@ -1,4 +1,6 @@
-import { gauss, sigmoid } from './random.ts'
+import { gauss } from '../../random/index.ts'
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 
 /** The loan model of the analyzer tests: numeric, categorical, text and boolean features, binary task. */
 export const LOAN_FEATURES = {

@@ -1,11 +1,12 @@
 import { FLOAT64_EPS, REGRESSION_METRICS } from './const.ts'
-import { assertFinite, assertSameLength, fillOutcomes, metricValue, notEnoughData, resolveMinRows } from './outcome.ts'
-import type { MetricOutcome, RegressionInput, RegressionMetric } from './types.ts'
+import { assertFinite, assertSameLength, fillOutcomes, metricValue, notEnoughData, outcomeValues, resolveMinRows } from './outcome.ts'
+import type { MetricOutcome, RegressionInput, RegressionMetric, RegressionMetricValues } from './types.ts'
 
 const WHAT = 'regressionMetrics'
 
 /**
- * Realised metrics of a regressor over one window, as scikit-learn 1.2 defines them.
+ * Metrics of a regressor over one window (production) or evaluation set (a version's holdout), as scikit-learn
+ * 1.2 defines them.
  *
  * - mae: mean |y − ŷ| (`mean_absolute_error`).
  * - rmse: √(mean (y − ŷ)²) (`mean_squared_error(squared=False)`).
@@ -62,4 +63,9 @@ export function regressionMetrics(input: RegressionInput): Record<RegressionMetr
     mape: metricValue(percentage / n),
     r2,
   }
+}
+
+/** regressionMetrics as training reports it: the same outcomes as `number | null`, after the row count. */
+export function regressionMetricValues(input: Omit<RegressionInput, 'minRows'>): RegressionMetricValues {
+  return { rows: input.labels.length, ...outcomeValues(regressionMetrics(input)) }
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { binaryMetrics, metricsBySlice, multiclassMetrics, regressionMetrics, reliabilityBins } from './index.ts'
+import { binaryMetricValues, computeBySlice, multiclassMetricValues, regressionMetricValues, reliabilityBins } from './index.ts'
 
-// Written by scripts/golden/sklearn_models.py with scikit-learn 1.2.1 (see its docstring for the conventions).
+// Written by scripts/golden/sklearn_models.py with scikit-learn 1.2.1 (see its docstring for the conventions): the
+// evaluation-set figures that training records for a version.
 type Figures = Record<string, number | null>
 interface BinaryCase {
   name: string
@@ -18,7 +19,7 @@ interface MulticlassCase { name: string; classes: number; labels: number[]; prob
 interface RegressionCase { name: string; labels: number[]; predictions: number[]; expected: Figures }
 interface Golden { meta: { sklearn: string; eceBins: number }; binary: BinaryCase[]; multiclass: MulticlassCase[]; regression: RegressionCase[] }
 
-const golden = JSON.parse(readFileSync(new URL('../../test/fixtures/golden/pipeline-metrics.json', import.meta.url), 'utf8')) as Golden
+const golden = JSON.parse(readFileSync(new URL('../test/fixtures/golden/pipeline-metrics.json', import.meta.url), 'utf8')) as Golden
 
 /** Relative tolerance: NumPy sums pairwise, we sum in sequence, so only the last digits may differ. */
 const TOLERANCE = 1e-9
@@ -37,14 +38,14 @@ function expectFigures(actual: object, expected: Figures, label: string): void {
   }
 }
 
-describe('pipeline metrics against scikit-learn', () => {
+describe('holdout figures against the scikit-learn goldens of pipeline-metrics.json', () => {
   it('uses a fixture generated with scikit-learn 1.2.1', () => {
     expect(golden.meta.sklearn).toBe('1.2.1')
   })
 
-  describe('binaryMetrics', () => {
+  describe('binaryMetricValues', () => {
     it.each(golden.binary.map((c) => [c.name, c] as const))('matches sklearn on %s', (_name, c) => {
-      expectFigures(binaryMetrics({ labels: c.labels, scores: c.scores, threshold: c.threshold, eceBins: golden.meta.eceBins }), c.expected, c.name)
+      expectFigures(binaryMetricValues({ labels: c.labels, scores: c.scores, threshold: c.threshold, eceBins: golden.meta.eceBins }), c.expected, c.name)
     })
 
     it.each(golden.binary.map((c) => [c.name, c] as const))('builds the reliability bins of %s', (_name, c) => {
@@ -57,18 +58,18 @@ describe('pipeline metrics against scikit-learn', () => {
     })
   })
 
-  describe('metricsBySlice', () => {
+  describe('computeBySlice', () => {
     it('gives every category its own metrics and count, largest slice first', () => {
       const c = golden.binary.find((b) => b.slices) as Required<BinaryCase>
-      const slices = metricsBySlice(c.slices, (idx) =>
-        binaryMetrics({ labels: Array.from(idx, (i) => c.labels[i] as number), scores: Array.from(idx, (i) => c.scores[i] as number), threshold: c.threshold }),
+      const slices = computeBySlice(c.slices, (idx) =>
+        binaryMetricValues({ labels: Array.from(idx, (i) => c.labels[i] as number), scores: Array.from(idx, (i) => c.scores[i] as number), threshold: c.threshold }),
       )
       expect(slices.map((s) => [s.value, s.count])).toEqual(c.sliceExpected.map((s) => [s.value, s.count]))
       slices.forEach((s, i) => expectFigures(s.metrics, (c.sliceExpected[i] as { metrics: Figures }).metrics, `slice ${s.value}`))
     })
 
     it('puts rows without a category into a "(missing)" slice', () => {
-      const slices = metricsBySlice(['a', null, 'a', undefined], (idx) => Array.from(idx))
+      const slices = computeBySlice(['a', null, 'a', undefined], (idx) => Array.from(idx))
       expect(slices).toEqual([
         { value: '(missing)', count: 2, metrics: [1, 3] },
         { value: 'a', count: 2, metrics: [0, 2] },
@@ -76,30 +77,30 @@ describe('pipeline metrics against scikit-learn', () => {
     })
   })
 
-  describe('multiclassMetrics', () => {
+  describe('multiclassMetricValues', () => {
     it.each(golden.multiclass.map((c) => [c.name, c] as const))('matches sklearn on %s', (_name, c) => {
       const probabilities = { data: Float64Array.from(c.probabilities.flat()), rows: c.labels.length, cols: c.classes }
-      expectFigures(multiclassMetrics({ labels: c.labels, probabilities }), c.expected, c.name)
+      expectFigures(multiclassMetricValues({ labels: c.labels, probabilities }), c.expected, c.name)
     })
   })
 
-  describe('regressionMetrics', () => {
+  describe('regressionMetricValues', () => {
     it.each(golden.regression.map((c) => [c.name, c] as const))('matches sklearn on %s', (_name, c) => {
-      expectFigures(regressionMetrics({ labels: c.labels, predictions: c.predictions }), c.expected, c.name)
+      expectFigures(regressionMetricValues({ labels: c.labels, predictions: c.predictions }), c.expected, c.name)
     })
 
-    it('leaves MAPE undefined when every target is zero', () => {
-      expect(regressionMetrics({ labels: [0, 0], predictions: [1, 2] }).mape).toBeNull()
+    it('divides by the float64 epsilon when a target is zero, as sklearn and the analyzer do', () => {
+      expect(regressionMetricValues({ labels: [0, 0], predictions: [1, 2] }).mape).toBe(1.5 * 2 ** 52)
     })
   })
 
   describe('bad input', () => {
     it('names the row of a label that is not 0 or 1', () => {
-      expect(() => binaryMetrics({ labels: [0, 2], scores: [0.1, 0.2] })).toThrow(/labels\[1\] is 2/)
+      expect(() => binaryMetricValues({ labels: [0, 2], scores: [0.1, 0.2] })).toThrow('labels[1] must be 0 or 1, got 2')
     })
 
     it('refuses misaligned labels and predictions', () => {
-      expect(() => regressionMetrics({ labels: [1, 2, 3], predictions: [1, 2] })).toThrow(/3 values but predictions has 2/)
+      expect(() => regressionMetricValues({ labels: [1, 2, 3], predictions: [1, 2] })).toThrow('labels has 3 rows but predictions has 2')
     })
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CLASSIFICATION_METRICS, binaryClassificationMetrics } from './index.ts'
-import { createSeededRandom } from './seeded-random.ts'
+import { createSeededRandom } from '../random/index.ts'
 
 describe('binaryClassificationMetrics', () => {
   it('answers not_enough_data for every metric of an empty window, never NaN', () => {

@@ -49,3 +49,10 @@ export function resolveMinRows(what: string, minRows: number | undefined): numbe
   if (!Number.isInteger(m) || m < 1) throw new RangeError(`${what}: minRows must be an integer of at least 1, got ${String(minRows)}`)
   return m
 }
+
+/** Outcomes as `number | null`, in the same key order: the value, or null where there is none (training's figures). */
+export function outcomeValues<M extends string>(outcomes: Readonly<Record<M, MetricOutcome>>): Record<M, number | null> {
+  const out = {} as Record<M, number | null>
+  for (const [k, o] of Object.entries(outcomes) as Array<[M, MetricOutcome]>) out[k] = o.ok ? o.value : null
+  return out
+}

@@ -1,12 +1,14 @@
+import { calibrationBin, eceOfBins } from './calibration.ts'
 import { CLASSIFICATION_METRICS, DEFAULT_ECE_BINS, DEFAULT_THRESHOLD, FLOAT64_EPS } from './const.ts'
-import { assertBinaryLabels, assertFinite, assertSameLength, fillOutcomes, metricValue, notEnoughData, resolveMinRows, undefinedMetric } from './outcome.ts'
+import { assertBinaryLabels, assertFinite, assertSameLength, fillOutcomes, metricValue, notEnoughData, outcomeValues, resolveMinRows, undefinedMetric } from './outcome.ts'
 import { rankingFigures, splitSortedByLabel } from './ranking.ts'
-import type { BinaryClassificationInput, ClassificationMetric, MetricOutcome } from './types.ts'
+import type { BinaryClassificationInput, BinaryMetricValues, ClassificationMetric, MetricOutcome } from './types.ts'
 
 const WHAT = 'binaryClassificationMetrics'
 
 /**
- * Realised metrics of a binary classifier over one window, as scikit-learn 1.2 defines them.
+ * Metrics of a binary classifier over one window (production) or evaluation set (a version's holdout), as
+ * scikit-learn 1.2 defines them.
  *
  * - A row is predicted positive when `score >= threshold`.
  * - accuracy, precision, recall, F1: sklearn's `*_score`; where sklearn would warn
@@ -69,7 +71,7 @@ export function binaryClassificationMetrics(input: BinaryClassificationInput): R
     const other = 1 - q
     const rowSum = other + q
     logLoss -= Math.log((y === 1 ? q : other) / rowSum)
-    const b = Math.min(Math.floor(s * bins), bins - 1)
+    const b = calibrationBin(s, bins)
     binCount[b]! += 1
     binLabels[b]! += y
     binScores[b]! += s
@@ -81,11 +83,7 @@ export function binaryClassificationMetrics(input: BinaryClassificationInput): R
   const predictedPositive = tp + fp
   const notProbabilities = undefinedMetric('scores must be probabilities in [0, 1]')
 
-  let ece = 0
-  for (let b = 0; b < bins; b++) {
-    const c = binCount[b] as number
-    if (c > 0) ece += (c / n) * Math.abs((binLabels[b] as number) / c - (binScores[b] as number) / c)
-  }
+  const ece = eceOfBins(binCount, binLabels, binScores, n)
 
   return {
     accuracy: metricValue((tp + tn) / n),
@@ -98,4 +96,15 @@ export function binaryClassificationMetrics(input: BinaryClassificationInput): R
     brier: probabilities ? metricValue(squaredError / n) : notProbabilities,
     ece: probabilities ? metricValue(ece) : notProbabilities,
   }
+}
+
+/**
+ * binaryClassificationMetrics as training reports it: the same outcomes as `number | null`, after the row and
+ * positive counts. An empty set gives null for every metric.
+ */
+export function binaryMetricValues(input: Omit<BinaryClassificationInput, 'minRows'>): BinaryMetricValues {
+  const values = outcomeValues(binaryClassificationMetrics(input))
+  let positives = 0
+  for (let i = 0; i < input.labels.length; i++) positives += input.labels[i] as number
+  return { rows: input.labels.length, positives, ...values }
 }

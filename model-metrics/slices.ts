@@ -10,18 +10,28 @@ import type {
   RegressionInput,
   RegressionMetric,
   SliceMetrics,
+  SliceResult,
 } from './types.ts'
 
-/** Row indices of each distinct slice value, values in sorted order. */
-function groupRows(sliceValues: readonly string[]): Array<[string, Int32Array]> {
+/** The slice of rows whose category is missing (null or undefined). */
+const MISSING_SLICE = '(missing)'
+
+/**
+ * Row indices of each distinct slice value (a missing value forms the slice "(missing)"), indices in row order:
+ * slices sorted by value, or largest first with ties by value.
+ */
+function groupRows(sliceValues: ArrayLike<string | null | undefined>, order: 'by_value' | 'largest_first'): Array<[string, Int32Array]> {
   const groups = new Map<string, number[]>()
   for (let i = 0; i < sliceValues.length; i++) {
-    const v = sliceValues[i] as string
+    const v = sliceValues[i] ?? MISSING_SLICE
     const g = groups.get(v)
     if (g === undefined) groups.set(v, [i])
     else g.push(i)
   }
-  return [...groups.keys()].sort().map((v) => [v, Int32Array.from(groups.get(v) as number[])])
+  const byValue = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+  const entries = [...groups.entries()]
+  entries.sort(order === 'by_value' ? ([a], [b]) => byValue(a, b) : ([a, ga], [b, gb]) => gb.length - ga.length || byValue(a, b))
+  return entries.map(([v, rows]) => [v, Int32Array.from(rows)])
 }
 
 function pickNumbers(column: ArrayLike<number>, rows: Int32Array): Float64Array {
@@ -53,7 +63,7 @@ export function metricsBySlice(
   input: RegressionInput | MulticlassClassificationInput | BinaryClassificationInput,
 ): Array<{ readonly value: string; readonly n: number; readonly metrics: Record<string, MetricOutcome> }> {
   if (sliceValues.length !== input.labels.length) throw new RangeError(`metricsBySlice: sliceValues has ${sliceValues.length} rows but labels has ${input.labels.length}; they must be aligned row by row`)
-  return groupRows(sliceValues).map(([value, rows]) => {
+  return groupRows(sliceValues, 'by_value').map(([value, rows]) => {
     let metrics: Record<string, MetricOutcome>
     if ('predictions' in input) {
       metrics = regressionMetrics({ ...input, labels: pickNumbers(input.labels, rows), predictions: pickNumbers(input.predictions, rows) })
@@ -70,4 +80,14 @@ export function metricsBySlice(
     }
     return { value, n: rows.length, metrics }
   })
+}
+
+/**
+ * The caller's metric set per value of a categorical feature (training's holdout slices): groups row indices by
+ * `values[i]` and calls `compute` with each group's indices (in row order). Slices come largest first, ties by
+ * value; a null value forms the slice "(missing)". `compute` is e.g.
+ * `(idx) => binaryMetricValues({ labels: Array.from(idx, (i) => y[i]), scores: Array.from(idx, (i) => p[i]) })`.
+ */
+export function computeBySlice<M>(values: ArrayLike<string | null | undefined>, compute: (indices: Int32Array) => M): SliceResult<M>[] {
+  return groupRows(values, 'largest_first').map(([value, indices]) => ({ value, count: indices.length, metrics: compute(indices) }))
 }

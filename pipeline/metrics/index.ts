@@ -1,8 +1,0 @@
-export { binaryMetrics, multiclassMetrics } from './classification.ts'
-export { rocAuc, averagePrecision } from './ranking.ts'
-export { reliabilityBins, expectedCalibrationError } from './calibration.ts'
-export { regressionMetrics } from './regression.ts'
-export { metricsBySlice } from './slices.ts'
-export { METRIC_DIRECTIONS, metricDirection, isBetter } from './direction.ts'
-export type { BinaryMetricsInput, MulticlassMetricsInput } from './classification.ts'
-export type { BinaryMetrics, MetricDirection, MulticlassMetrics, RegressionMetrics, ReliabilityBin, SliceMetrics } from './types.ts'

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { searchSpaceSchema } from '../pipeline/search/index.ts'
+import { searchSpaceSchema } from './search-space.ts'
 
 /** Model and feature names: safe as map keys, metric labels and file names. */
 const nameSchema = z

@@ -1,4 +1,4 @@
 export { runSearch } from './search.ts'
-export { enumerateGrid, paramSpecSchema, sampleSpace, searchSpaceSchema } from './space.ts'
+export { enumerateGrid, sampleSpace } from './space.ts'
 export type { ParamSpec, ParamValue, SearchSpace, TrialParams } from './space.ts'
 export type { PrimaryMetric, SearchOptions, SearchResult, Trial, TrialEvaluation } from './search.ts'

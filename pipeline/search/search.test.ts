@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { enumerateGrid, runSearch, sampleSpace, searchSpaceSchema } from './index.ts'
+import { searchSpaceSchema } from '../../config/index.ts'
+import { enumerateGrid, runSearch, sampleSpace } from './index.ts'
 import type { TrialParams } from './index.ts'
 
 describe('enumerateGrid', () => {

@@ -3,7 +3,7 @@ import type { ModelSpec, Task, TrainingSpec } from '../../config/index.ts'
 import { qualityThresholdsSchema } from '../data/index.ts'
 import { fitOptionsSchema, type FitOptions } from '../featurize/index.ts'
 import { METRIC_DIRECTIONS } from '../../model-metrics/index.ts'
-import { searchSpaceSchema, type SearchSpace } from '../search/index.ts'
+import { searchSpaceSchema, type SearchSpace } from '../../config/index.ts'
 
 /** The algorithms `highway train` fits. */
 export type Algorithm = 'logistic' | 'ridge' | 'mlp'

@@ -86,7 +86,7 @@ describe('parseConfig', () => {
     const config: Config = parseConfig({}, { source: 'defaults' })
     expect(config.models).toEqual([])
     expect(config.auth).toEqual({ keys: [] })
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080 })
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000 })
     expect(config.storage).toEqual({ dataDir: './data', user: 'default', password: '', database: 'highway', retentionDays: 90 })
     expect(config.ingest).toEqual({
       maxBodyBytes: 32 * 1024 * 1024,
@@ -196,21 +196,21 @@ describe('parseConfig', () => {
         ingest: { spoolDir: '/file-spool', spoolMaxBytes: 5 },
       }
       const config = parseConfig(file, { source: 't', env })
-      expect(config.server).toEqual({ host: '0.0.0.0', port: 9000 })
+      expect(config.server).toEqual({ host: '0.0.0.0', port: 9000, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000 })
       expect(config.storage).toEqual({ dataDir: '/srv/highway', url: 'https://ch.example.com:8443', user: 'highway', password: 'pw', database: 'ml', cluster: 'prod', retentionDays: 7 })
       expect(config.ingest).toMatchObject({ spoolDir: '/srv/spool', spoolMaxBytes: 1_000_000 })
     })
 
     it('fill sections the file does not have', () => {
       const config = parseConfig({}, { source: 't', env: { HIGHWAY_PORT: '9001', CLICKHOUSE_URL: 'http://localhost:8123' } })
-      expect(config.server).toEqual({ host: '127.0.0.1', port: 9001 })
+      expect(config.server).toEqual({ host: '127.0.0.1', port: 9001, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000 })
       expect(config.storage.url).toBe('http://localhost:8123')
       expect(config.storage.dataDir).toBe('./data')
     })
 
     it('lose to command-line overrides', () => {
       const config = parseConfig({ server: { port: 1 } }, { source: 't', env: { HIGHWAY_PORT: '9000', HIGHWAY_HOST: '0.0.0.0', HIGHWAY_DATA_DIR: '/env' }, overrides: { port: 7, host: '::1', dataDir: '/cli' } })
-      expect(config.server).toEqual({ host: '::1', port: 7 })
+      expect(config.server).toEqual({ host: '::1', port: 7, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000 })
       expect(config.storage.dataDir).toBe('/cli')
     })
 
@@ -256,7 +256,7 @@ describe('loadConfig', () => {
       { id: 'app-ingest', sha256: SHA_A, scopes: ['ingest'], models: ['booking-spam'] },
       { id: 'grafana', sha256: SHA_B.toLowerCase(), scopes: ['read'] },
     ])
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 9090 })
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 9090, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000 })
     expect(config.storage).toMatchObject({ dataDir: '/var/lib/highway', retentionDays: 30 })
     expect(config.ingest).toMatchObject({ maxBodyBytes: 1_048_576, maxRecordsPerRequest: 500, maxBatchRows: 7_500 })
   })
@@ -276,7 +276,7 @@ describe('loadConfig', () => {
   })
 
   it('uses the defaults without a file, and for an empty file', async () => {
-    expect((await loadConfig({ env: {} })).server).toEqual({ host: '127.0.0.1', port: 8080 })
+    expect((await loadConfig({ env: {} })).server).toEqual({ host: '127.0.0.1', port: 8080, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000 })
     expect((await loadConfig({ file: writeFile(''), env: {} })).models).toEqual([])
   })
 

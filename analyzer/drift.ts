@@ -1,7 +1,7 @@
 import { DRIFT_TESTS, type DriftBinning, type DriftTest, type ModelSpec } from '../config/index.ts'
 import { adjustedPValues, breachesThreshold, chunkThreshold, reconstructionError } from './multivariate/index.ts'
 import { alignCounts, type CategoricalProfile, type NumericProfile, type ReferenceProfile } from './profile.ts'
-import { binCounts, fromSample, fromSketch, sketchOf, sketchValue, wasserstein } from './sketch.ts'
+import { binCounts, fromSample, fromSketch, sketchKey, sketchOf, sketchValue, wasserstein } from './sketch.ts'
 import {
   CATEGORICAL_TEST_DEFAULTS,
   defaultTest,
@@ -232,6 +232,7 @@ export function numericColumnDrift(
   cur: CurrentNumeric | undefined,
   curValues: Float64Array | undefined,
   minRows: number,
+  integer = false,
 ): DriftColumnResult {
   const nCur = cur?.n ?? curValues?.length ?? 0
   if (nCur < minRows || ref.n < minRows) return column(feature, kind, plan, notEnough(`needs at least ${minRows} values on each side (reference ${ref.n}, current ${nCur})`), 'exact', ref.n, nCur)
@@ -240,7 +241,18 @@ export function numericColumnDrift(
     // Few-valued numeric columns are compared on their value counts (keyed by sketch bucket: exact per value).
     const refCounts = ref.values ?? ref.sketch
     const curCounts = wholeWindow ? sketchOf(curValues) : (cur?.sketch ?? {})
-    const unseen = unseenKeys(refCounts, curCounts).map((k) => String(Number(sketchValue(Number(k)).toPrecision(4))))
+    // Name unseen values exactly when the window's raw values are at hand, else by their sketch bucket (≈).
+    const exact = new Map<string, number>()
+    if (wholeWindow) for (const v of curValues) if (Number.isFinite(v)) exact.set(String(sketchKey(v)), v)
+    const label = (k: string): string => {
+      const known = exact.get(k)
+      if (known !== undefined) return String(known)
+      const value = sketchValue(Number(k))
+      // An integer feature's bucket holds one integer while |x| < 1/α (250): name it.
+      if (integer && sketchKey(Math.round(value)) === Number(k)) return String(Math.round(value))
+      return `≈${Number(value.toPrecision(4))}`
+    }
+    const unseen = unseenKeys(refCounts, curCounts).map(label)
     return column(feature, kind, plan, runCategoricalTest(plan.test as CategoricalTest, ...alignCounts(refCounts, curCounts)), 'counts', ref.n, nCur, unseenDetail(unseen))
   }
   const test = plan.test as NumericalTest
@@ -305,7 +317,9 @@ export function computeDrift(input: {
   for (const [feature, ref] of Object.entries(profile.features)) {
     if (ref.kind === 'numerical') {
       const plan = planColumn(model, feature, ref, current.samples.has(feature) && current.samples.get(feature)!.length === current.numeric.get(feature)?.n ? { sketch: sketchOf(current.samples.get(feature)!) } : current.numeric.get(feature))
-      const r = numericColumnDrift(feature, 'numerical', plan, ref, input.reference.values.numeric.get(feature), current.numeric.get(feature), current.samples.get(feature), minRows)
+      const spec = model.features[feature]
+      const integer = spec?.type === 'boolean' || (spec?.type === 'number' && spec.integer)
+      const r = numericColumnDrift(feature, 'numerical', plan, ref, input.reference.values.numeric.get(feature), current.numeric.get(feature), current.samples.get(feature), minRows, integer)
       results.push(withHistogram(r, ref, current.numeric.get(feature), current.samples.get(feature)))
     } else if (ref.kind === 'categorical') {
       const r = categoricalColumnDrift(feature, planColumn(model, feature, ref, current.categories.get(feature)), ref, current.categories.get(feature), minRows)

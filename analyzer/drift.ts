@@ -5,6 +5,7 @@ import { binCounts, fromSample, fromSketch, sketchKey, sketchOf, sketchValue, wa
 import {
   CATEGORICAL_TEST_DEFAULTS,
   defaultTest,
+  EVIDENTLY_BINNED_MIN_UNIQUE,
   isBinnedTest,
   isDrifted,
   NUMERICAL_TEST_DEFAULTS,
@@ -12,7 +13,9 @@ import {
   runCategoricalTest,
   runEvidentlyBinned,
   runNumericalTest,
+  sortSample,
   WASSERSTEIN_STD_FLOOR,
+  weighSorted,
   type CategoricalTest,
   type DriftDirection,
   type NumericalTest,
@@ -207,7 +210,7 @@ function weighted(sketch: Record<string, number>): { values: Float64Array; count
 }
 
 /** Binned test on the sketch path: Evidently's binning over both sketches (exact ranges from the rollups), or the reference deciles. */
-function sketchBinned(test: 'psi' | 'jensenshannon' | 'kl' | 'hellinger', plan: TestPlan, ref: NumericProfile, cur: CurrentNumeric): StatOutcome {
+function sketchBinned(test: 'psi' | 'jensenshannon' | 'kl' | 'hellinger', plan: TestPlan, ref: NumericProfile, refValues: Float64Array | undefined, cur: CurrentNumeric): StatOutcome {
   const current = fromSketch(cur.sketch)
   if (plan.binning === 'deciles') return runBinnedDistance(test, ref.counts, binCounts(current, ref.edges))
   const curMin = cur.min ?? current.values[0] ?? ref.min
@@ -216,7 +219,10 @@ function sketchBinned(test: 'psi' | 'jensenshannon' | 'kl' | 'hellinger', plan: 
   // rows and distinct values coincide, so the rows stand in for the distinct values there.
   const continuous = ref.unique >= PROFILE_UNIQUE_CAP
   const unionUnique = continuous ? ref.n + cur.n : uniqueValuesOf(ref, cur)
-  return runEvidentlyBinned(test, weighted(ref.sketch), weighted(cur.sketch), { referenceUnique: ref.unique, min: Math.min(ref.min, curMin), max: Math.max(ref.max, curMax), unionUnique })
+  // The reference side is exact when its raw values were loaded (for other tests); else its sketch, like the window's.
+  // Value counts (≤ 20 reference values) are keyed by bucket on both sides, so they always use the sketches.
+  const referenceSide = refValues !== undefined && ref.unique >= EVIDENTLY_BINNED_MIN_UNIQUE && test !== 'hellinger' ? weighSorted(sortSample(refValues)) : weighted(ref.sketch)
+  return runEvidentlyBinned(test, referenceSide, weighted(cur.sketch), { referenceUnique: ref.unique, min: Math.min(ref.min, curMin), max: Math.max(ref.max, curMax), unionUnique })
 }
 
 /** Distinct values at which profiles stop counting (profile.ts UNIQUE_CAP). */
@@ -263,7 +269,7 @@ export function numericColumnDrift(
   if (test === 'wasserstein') {
     return column(feature, kind, plan, { ok: true, statistic: wasserstein(fromSketch(ref.sketch), fromSketch(cur.sketch)) / Math.max(ref.std, WASSERSTEIN_STD_FLOOR), pValue: null }, 'sketch', ref.n, nCur)
   }
-  if (isBinnedTest(test)) return column(feature, kind, plan, sketchBinned(test, plan, ref, cur), 'sketch', ref.n, nCur)
+  if (isBinnedTest(test)) return column(feature, kind, plan, sketchBinned(test, plan, ref, refValues, cur), 'sketch', ref.n, nCur)
   return column(feature, kind, plan, notEnough(`${test} needs raw values, which were not fetched`), 'sample', ref.n, nCur)
 }
 

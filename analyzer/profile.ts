@@ -155,7 +155,8 @@ export function buildReferenceProfile(model: ModelSpec, sample: ReferenceSample)
       if (chunks.length > 1 && values.length === sample.rows) {
         chunkStatistics[name] = chunks.flatMap((c) => {
           const part = values.subarray(c.start, c.end)
-          const out = isCategoricalTest(choice) ? runCategoricalTest(choice, ...alignCounts(valueCounts(values), valueCounts(part))) : runNumericalTest(choice, values, part, { binning })
+          // Chunk thresholds compare statistics, so permutation tests skip their permutations here.
+          const out = isCategoricalTest(choice) ? runCategoricalTest(choice, ...alignCounts(valueCounts(values), valueCounts(part)), { permutations: 0 }) : runNumericalTest(choice, values, part, { binning, permutations: 0 })
           return out.ok ? [out.statistic] : []
         })
       }

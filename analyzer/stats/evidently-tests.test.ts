@@ -101,6 +101,13 @@ describe("numerical tests Evidently has, against SciPy", () => {
     expect(eppsSingleton([1, 1, 1, 1, 1, 1, 2], [1, 1, 1, 1, 1, 1])).toMatchObject({ ok: false, reason: 'not_enough_data' })
   })
 
+  it('computes the statistic alone with 0 permutations (chunk statistics), the same as with them', () => {
+    const c = golden.numerical[0]!
+    const full = ok(empiricalMmd(c.reference, c.current))
+    expect(runNumericalTest('empirical_mmd', c.reference, c.current, { permutations: 0 })).toEqual({ ok: true, statistic: full.statistic, pValue: null })
+    expect(runCategoricalTest('TVD', [60, 40], [35, 65], { permutations: 0 })).toEqual({ ok: true, statistic: 0.25, pValue: null })
+  })
+
   it('gives the same p-value for the same windows every time (seeded permutations)', () => {
     const c = golden.numerical[0]!
     expect(empiricalMmd(c.reference, c.current)).toEqual(empiricalMmd(c.reference, c.current))

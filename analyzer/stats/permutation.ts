@@ -120,7 +120,7 @@ export function tvdPermutationTest(referenceCounts: Counts, currentCounts: Count
     const d = drawReference ? totalVariation(drawn, rest, nRef, nCur) : totalVariation(rest, drawn, nRef, nCur)
     if (observed <= Math.abs(d)) atLeast++
   }
-  return { ok: true, statistic: observed, pValue: atLeast / permutations }
+  return { ok: true, statistic: observed, pValue: permutations > 0 ? atLeast / permutations : null }
 }
 
 /** Values at evenly spaced ranks of a sorted sample: the sample itself when it is small enough. */
@@ -230,5 +230,5 @@ export function empiricalMmd(reference: Sample, current: Sample, permutations: n
     for (let p = 0; p < nx; p++) permuted[order[p]!] = 1
     if (observed <= mmdOf(permuted, false)) atLeast++
   }
-  return { ok: true, statistic: observed, pValue: atLeast / permutations }
+  return { ok: true, statistic: observed, pValue: permutations > 0 ? atLeast / permutations : null }
 }

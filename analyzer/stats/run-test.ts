@@ -26,6 +26,8 @@ export function isBinnedTest(test: string): test is BinnedTest {
 export interface NumericalTestOptions {
   readonly binning?: Binning
   readonly bins?: number
+  /** Permutations of permutation tests (`empirical_mmd`, `TVD`); 0 computes the statistic only (p-value null), for chunk statistics. */
+  readonly permutations?: number
 }
 
 /**
@@ -57,7 +59,7 @@ export function runNumericalTest(test: NumericalTest, reference: Sample, current
     case 'epps_singleton':
       return eppsSingletonSorted(ref, cur)
     case 'empirical_mmd':
-      return empiricalMmd(reference, current)
+      return empiricalMmd(reference, current, opts.permutations)
     case 'psi':
     case 'jensenshannon':
     case 'kl':
@@ -94,7 +96,7 @@ export function runBinnedDistance(test: BinnedTest | 'tvd', referenceCounts: Cou
 }
 
 /** Runs one named categorical test on counts aligned over the union of categories (index 0 = the category that sorts first). */
-export function runCategoricalTest(test: CategoricalTest, referenceCounts: Counts, currentCounts: Counts): StatOutcome {
+export function runCategoricalTest(test: CategoricalTest, referenceCounts: Counts, currentCounts: Counts, options: Pick<NumericalTestOptions, 'permutations'> = {}): StatOutcome {
   switch (test) {
     case 'chisquare':
       return chiSquare(referenceCounts, currentCounts)
@@ -105,7 +107,7 @@ export function runCategoricalTest(test: CategoricalTest, referenceCounts: Count
     case 'g_test':
       return gTest(referenceCounts, currentCounts)
     case 'TVD':
-      return tvdPermutationTest(referenceCounts, currentCounts)
+      return tvdPermutationTest(referenceCounts, currentCounts, options.permutations)
     case 'jensenshannon':
     case 'psi':
     case 'kl':

@@ -66,6 +66,10 @@ describe('a value the reference never saw', () => {
     expect(channel).toMatchObject({ test: 'chisquare', status: 'ok', drifted: true, p_value: 0, statistic: null })
     expect(channel.detail).toContain('1 value the reference never saw: "c"')
     expect(channel.detail).toContain('+Infinity')
+    // The gauges still say it: drifted, with the +Inf statistic Prometheus can carry.
+    const metrics = await (await fetch(`${service.url}/metrics`)).text()
+    expect(metrics).toMatch(/highway_feature_drifted\{[^}]*model="binary-channel"[^}]*feature="channel"[^}]*\} 1/)
+    expect(metrics).toMatch(/highway_feature_drift_score\{[^}]*model="binary-channel"[^}]*feature="channel"[^}]*\} 0/)
   })
 
   it("runs a configured z-test as Evidently does, the first category against the others, instead of failing", async () => {

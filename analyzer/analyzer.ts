@@ -151,19 +151,19 @@ export function createAnalyzer(options: AnalyzerOptions): Analyzer {
     const reference = await loadReference(model, w.version)
     if (!reference) throw new AnalysisError('no_reference', `model "${model.name}" has no reference yet: POST /v1/models/${model.name}/reference with records or a {from, to} window`)
     const [rows, numeric, categories] = await Promise.all([countWindow(store, q), numericProfiles(store, q), categoryCounts(store, q)])
-    const numericMap = new Map(numeric.map((p) => [p.feature, { n: p.n, sketch: p.sketch }]))
+    const numericMap = new Map(numeric.map((p) => [p.feature, { n: p.n, sketch: p.sketch, min: p.min, max: p.max }]))
     // Raw values: all of a small window (exact results), or a sample for tests that have no sketch form.
     const samples = new Map<string, Float64Array>()
     const profile = reference.profile
     const wanted: string[] = []
     for (const [feature, ref] of Object.entries(profile.features)) {
       if (ref.kind !== 'numerical') continue
-      const plan = planColumn(model, feature, ref, profile.rows)
+      const plan = planColumn(model, feature, ref, numericMap.get(feature))
       const n = numericMap.get(feature)?.n ?? 0
       if (plan.input === 'numerical' && (n <= exactMaxRows || needsRawValues(plan.test))) wanted.push(feature)
     }
     if (profile.prediction?.kind === 'numerical') {
-      const plan = planColumn(model, '__prediction', profile.prediction, profile.rows)
+      const plan = planColumn(model, '__prediction', profile.prediction, numericMap.get(PREDICTION_FEATURE))
       if (plan.input === 'numerical' && ((numericMap.get(PREDICTION_FEATURE)?.n ?? 0) <= exactMaxRows || needsRawValues(plan.test))) wanted.push(PREDICTION_FEATURE)
     }
     await Promise.all(wanted.map(async (f) => samples.set(f, await sampleNumeric(store, q, f, exactMaxRows))))

@@ -1,19 +1,21 @@
-import type { DriftTest, ModelSpec } from '../config/index.ts'
+import { DRIFT_TESTS, type DriftBinning, type DriftTest, type ModelSpec } from '../config/index.ts'
 import { adjustedPValues, breachesThreshold, chunkThreshold, reconstructionError } from './multivariate/index.ts'
 import { alignCounts, type CategoricalProfile, type NumericProfile, type ReferenceProfile } from './profile.ts'
-import { binCounts, fromSample, fromSketch, sketchOf, sketchValue, wasserstein } from './sketch.ts'
+import { binCounts, fromSample, fromSketch, sketchKey, sketchOf, sketchValue, wasserstein } from './sketch.ts'
 import {
   CATEGORICAL_TEST_DEFAULTS,
   defaultTest,
+  EVIDENTLY_BINNED_MIN_UNIQUE,
+  isBinnedTest,
   isDrifted,
   NUMERICAL_TEST_DEFAULTS,
-  psi,
-  jensenShannon,
-  klDivergence,
-  hellinger,
+  runBinnedDistance,
   runCategoricalTest,
+  runEvidentlyBinned,
   runNumericalTest,
+  sortSample,
   WASSERSTEIN_STD_FLOOR,
+  weighSorted,
   type CategoricalTest,
   type DriftDirection,
   type NumericalTest,
@@ -39,6 +41,11 @@ export interface DriftColumnResult {
   n_reference: number
   n_current: number
   status: 'ok' | 'not_enough_data'
+  /**
+   * Why there is no result (not_enough_data), or, with status ok, what the numbers alone do not say: values
+   * the reference never saw, or that the statistic is +Infinity (JSON has no infinity: `statistic` is then
+   * null, `p_value` 0 and `drifted` true).
+   */
   detail?: string
   /** Reference and current distributions, for reports: counts per bin (numeric, on the reference's quantile edges) or per category. */
   histogram?: { bins: string[]; reference: number[]; current: number[] }
@@ -60,10 +67,18 @@ export interface DriftResult {
   correction: 'none' | 'bh' | 'bonferroni'
 }
 
+/** A numeric column of the current window from the rollups: count, sketch and (when the runner has them) exact min and max. */
+export interface CurrentNumeric {
+  readonly n: number
+  readonly sketch: Record<string, number>
+  readonly min?: number
+  readonly max?: number
+}
+
 /** The current window's data, gathered by the runner (from rollups, and raw samples where a test needs them). */
 export interface CurrentWindow {
   readonly rows: number
-  readonly numeric: ReadonlyMap<string, { n: number; sketch: Record<string, number> }>
+  readonly numeric: ReadonlyMap<string, CurrentNumeric>
   readonly categories: ReadonlyMap<string, ReadonlyMap<string, number>>
   /** Raw values (all of a small window, or a sample of a large one), for tests that need them. */
   readonly samples: ReadonlyMap<string, Float64Array>
@@ -87,10 +102,17 @@ export interface TestPlan {
   readonly threshold: number
   readonly direction: DriftDirection
   readonly source: 'test' | 'config'
+  /** Binning of binned numerical tests (the feature's, else the model's `drift.binning`). */
+  readonly binning: DriftBinning
 }
 
-const SAMPLE_TESTS: ReadonlySet<string> = new Set(['ks', 'anderson', 'cramer_von_mises', 'energy'])
-const CATEGORICAL_ONLY: ReadonlySet<string> = new Set(['chisquare', 'ztest', 'tvd'])
+// Tests with no sketch form: on large windows they run on a sample of `analysis.exactMaxRows` rows.
+const SAMPLE_TESTS: ReadonlySet<string> = new Set(['ks', 'anderson', 'cramer_von_mises', 'energy', 't_test', 'mannw', 'epps_singleton', 'empirical_mmd'])
+
+/** Whether a test takes counts per category only (Evidently's `allowed_feature_types: [Categorical]`). */
+export function isCategoricalOnlyTest(test: DriftTest): test is CategoricalTest {
+  return DRIFT_TESTS[test] === 'categorical'
+}
 
 /** Whether a numeric test needs raw values even on a large window (it has no sketch form). */
 export function needsRawValues(test: DriftTest): boolean {
@@ -102,28 +124,65 @@ function ruleOf(test: DriftTest, input: 'numerical' | 'categorical'): { threshol
   return NUMERICAL_TEST_DEFAULTS[test as NumericalTest]
 }
 
-/** Picks the test for a column: configured, else Evidently's default for the reference size and distinct values. */
-export function planColumn(model: ModelSpec, feature: string, reference: NumericProfile | CategoricalProfile, referenceRows: number): TestPlan {
-  const configured = model.drift.features[feature]
-  if (configured) {
-    const input = reference.kind === 'categorical' || CATEGORICAL_ONLY.has(configured.test) ? 'categorical' : 'numerical'
-    const rule = ruleOf(configured.test, input)
-    return { test: configured.test, input, threshold: configured.threshold ?? rule.threshold, direction: rule.direction, source: configured.threshold === undefined ? 'test' : 'config' }
+/** What the current window holds of a column, as far as the test choice needs it: its values' count keys (numeric: sketch keys) or categories. */
+export type CurrentColumn = { readonly sketch: Record<string, number> } | ReadonlyMap<string, number> | undefined
+
+/**
+ * Distinct values of reference ∪ current, as Evidently counts them for its default test
+ * (`pd.concat([reference, current]).nunique()`). Numeric columns: the reference's exact distinct count plus
+ * the current window's sketch keys that no reference value falls in (exact for few-valued columns, which is
+ * where the count decides anything: above 5 the reference alone settles it).
+ */
+export function uniqueValuesOf(reference: NumericProfile | CategoricalProfile, current: CurrentColumn): number {
+  if (reference.kind === 'categorical') {
+    const seen = new Set(Object.entries(reference.counts).filter(([, n]) => n > 0).map(([k]) => k))
+    if (current && !('sketch' in current)) for (const [k, n] of current) if (n > 0) seen.add(k)
+    return seen.size
   }
-  const unique = reference.kind === 'categorical' ? Object.keys(reference.counts).length : reference.unique
-  const choice = defaultTest(reference.kind, referenceRows, unique)
-  return { test: choice.test, input: choice.kind, threshold: choice.threshold, direction: choice.direction, source: 'test' }
+  const known = reference.values ?? reference.sketch
+  let added = 0
+  if (current && 'sketch' in current) {
+    for (const [k, n] of Object.entries(current.sketch)) if (n > 0 && !(known[k]! > 0)) added++
+  }
+  return reference.unique + added
 }
 
-function column(feature: string, kind: DriftColumnResult['kind'], plan: TestPlan, outcome: StatOutcome, method: DriftMethod, nRef: number, nCur: number): DriftColumnResult {
+/**
+ * Picks the test for a column: configured, else Evidently's default (`_get_default_stattest`) for the
+ * reference's non-missing rows and the distinct values of reference ∪ current.
+ */
+export function planColumn(model: ModelSpec, feature: string, reference: NumericProfile | CategoricalProfile, current?: CurrentColumn): TestPlan {
+  const configured = model.drift.features[feature]
+  const binning = configured?.binning ?? model.drift.binning
+  if (configured) {
+    const input = reference.kind === 'categorical' || isCategoricalOnlyTest(configured.test) ? 'categorical' : 'numerical'
+    const rule = ruleOf(configured.test, input)
+    return { test: configured.test, input, threshold: configured.threshold ?? rule.threshold, direction: rule.direction, source: configured.threshold === undefined ? 'test' : 'config', binning }
+  }
+  // Evidently drops missing (and infinite) values before choosing: reference rows are the feature's values.
+  const choice = defaultTest(reference.kind, reference.n, uniqueValuesOf(reference, current))
+  return { test: choice.test, input: choice.kind, threshold: choice.threshold, direction: choice.direction, source: 'test', binning }
+}
+
+/** Values the reference never saw, for the result's detail (at most five named). */
+function unseenDetail(unseen: readonly string[]): string | undefined {
+  if (unseen.length === 0) return undefined
+  const named = unseen.slice(0, 5).map((v) => JSON.stringify(v)).join(', ')
+  return `the current window holds ${unseen.length} value${unseen.length === 1 ? '' : 's'} the reference never saw: ${named}${unseen.length > 5 ? ', …' : ''}`
+}
+
+function column(feature: string, kind: DriftColumnResult['kind'], plan: TestPlan, outcome: StatOutcome, method: DriftMethod, nRef: number, nCur: number, note?: string): DriftColumnResult {
   if (!outcome.ok) {
     return { feature, kind, test: plan.test, statistic: null, p_value: null, threshold: plan.threshold, threshold_source: plan.source, drifted: false, method, n_reference: nRef, n_current: nCur, status: 'not_enough_data', detail: outcome.detail }
   }
+  // JSON has no infinity (JSON.stringify writes null): say so rather than leave a bare null beside status ok.
+  const infinite = Number.isFinite(outcome.statistic) ? undefined : `the statistic is ${outcome.statistic > 0 ? '+' : '-'}Infinity (reported as null)`
+  const detail = [note, infinite].filter((d) => d !== undefined).join('; ')
   return {
     feature,
     kind,
     test: plan.test,
-    statistic: outcome.statistic,
+    statistic: infinite ? null : outcome.statistic,
     p_value: outcome.pValue,
     threshold: plan.threshold,
     threshold_source: plan.source,
@@ -132,10 +191,42 @@ function column(feature: string, kind: DriftColumnResult['kind'], plan: TestPlan
     n_reference: nRef,
     n_current: nCur,
     status: 'ok',
+    ...(detail ? { detail } : {}),
   }
 }
 
 const notEnough = (detail: string): StatOutcome => ({ ok: false, reason: 'not_enough_data', detail })
+
+/** Current values the reference never saw, by count key (few-valued numeric columns and categories). */
+function unseenKeys(reference: Readonly<Record<string, number>>, current: Readonly<Record<string, number>> | ReadonlyMap<string, number>): string[] {
+  const entries = current instanceof Map ? [...current.entries()] : Object.entries(current)
+  return entries.filter(([k, n]) => n > 0 && !(reference[k]! > 0)).map(([k]) => k).sort()
+}
+
+/** A sketch (key → count) as ascending representative values with counts. */
+function weighted(sketch: Record<string, number>): { values: Float64Array; counts: Float64Array } {
+  const w = fromSketch(sketch)
+  return { values: w.values, counts: w.counts }
+}
+
+/** Binned test on the sketch path: Evidently's binning over both sketches (exact ranges from the rollups), or the reference deciles. */
+function sketchBinned(test: 'psi' | 'jensenshannon' | 'kl' | 'hellinger', plan: TestPlan, ref: NumericProfile, refValues: Float64Array | undefined, cur: CurrentNumeric): StatOutcome {
+  const current = fromSketch(cur.sketch)
+  if (plan.binning === 'deciles') return runBinnedDistance(test, ref.counts, binCounts(current, ref.edges))
+  const curMin = cur.min ?? current.values[0] ?? ref.min
+  const curMax = cur.max ?? current.values[current.values.length - 1] ?? ref.max
+  // Hellinger's Sturges count is over distinct values; a reference at the distinct-value cap is continuous, where
+  // rows and distinct values coincide, so the rows stand in for the distinct values there.
+  const continuous = ref.unique >= PROFILE_UNIQUE_CAP
+  const unionUnique = continuous ? ref.n + cur.n : uniqueValuesOf(ref, cur)
+  // The reference side is exact when its raw values were loaded (for other tests); else its sketch, like the window's.
+  // Value counts (≤ 20 reference values) are keyed by bucket on both sides, so they always use the sketches.
+  const referenceSide = refValues !== undefined && ref.unique >= EVIDENTLY_BINNED_MIN_UNIQUE && test !== 'hellinger' ? weighSorted(sortSample(refValues)) : weighted(ref.sketch)
+  return runEvidentlyBinned(test, referenceSide, weighted(cur.sketch), { referenceUnique: ref.unique, min: Math.min(ref.min, curMin), max: Math.max(ref.max, curMax), unionUnique })
+}
+
+/** Distinct values at which profiles stop counting (profile.ts UNIQUE_CAP). */
+const PROFILE_UNIQUE_CAP = 1000
 
 /** Drift of one numeric column: exact on raw values when the runner fetched the whole window, else sketch or sample. */
 export function numericColumnDrift(
@@ -144,44 +235,50 @@ export function numericColumnDrift(
   plan: TestPlan,
   ref: NumericProfile,
   refValues: Float64Array | undefined,
-  cur: { n: number; sketch: Record<string, number> } | undefined,
+  cur: CurrentNumeric | undefined,
   curValues: Float64Array | undefined,
   minRows: number,
+  integer = false,
 ): DriftColumnResult {
   const nCur = cur?.n ?? curValues?.length ?? 0
   if (nCur < minRows || ref.n < minRows) return column(feature, kind, plan, notEnough(`needs at least ${minRows} values on each side (reference ${ref.n}, current ${nCur})`), 'exact', ref.n, nCur)
+  const wholeWindow = curValues !== undefined && curValues.length === nCur
   if (plan.input === 'categorical') {
     // Few-valued numeric columns are compared on their value counts (keyed by sketch bucket: exact per value).
-    return column(feature, kind, plan, runCategoricalTest(plan.test as CategoricalTest, ...alignCounts(ref.values ?? ref.sketch, cur?.sketch ?? {})), 'counts', ref.n, nCur)
+    const refCounts = ref.values ?? ref.sketch
+    const curCounts = wholeWindow ? sketchOf(curValues) : (cur?.sketch ?? {})
+    // Name unseen values exactly when the window's raw values are at hand, else by their sketch bucket (≈).
+    const exact = new Map<string, number>()
+    if (wholeWindow) for (const v of curValues) if (Number.isFinite(v)) exact.set(String(sketchKey(v)), v)
+    const label = (k: string): string => {
+      const known = exact.get(k)
+      if (known !== undefined) return String(known)
+      const value = sketchValue(Number(k))
+      // An integer feature's bucket holds one integer while |x| < 1/α (250): name it.
+      if (integer && sketchKey(Math.round(value)) === Number(k)) return String(Math.round(value))
+      return `≈${Number(value.toPrecision(4))}`
+    }
+    const unseen = unseenKeys(refCounts, curCounts).map(label)
+    return column(feature, kind, plan, runCategoricalTest(plan.test as CategoricalTest, ...alignCounts(refCounts, curCounts)), 'counts', ref.n, nCur, unseenDetail(unseen))
   }
   const test = plan.test as NumericalTest
-  const wholeWindow = curValues !== undefined && curValues.length === nCur
   if (curValues !== undefined && refValues !== undefined && (wholeWindow || needsRawValues(test))) {
-    return column(feature, kind, plan, runNumericalTest(test, refValues, curValues), wholeWindow ? 'exact' : 'sample', ref.n, curValues.length)
+    return column(feature, kind, plan, runNumericalTest(test, refValues, curValues, { binning: plan.binning }), wholeWindow ? 'exact' : 'sample', ref.n, curValues.length)
   }
   if (cur === undefined) return column(feature, kind, plan, notEnough('no current values'), 'sketch', ref.n, 0)
-  const current = fromSketch(cur.sketch)
-  switch (test) {
-    case 'wasserstein':
-      return column(feature, kind, plan, { ok: true, statistic: wasserstein(fromSketch(ref.sketch), current) / Math.max(ref.std, WASSERSTEIN_STD_FLOOR), pValue: null }, 'sketch', ref.n, nCur)
-    case 'psi':
-    case 'jensenshannon':
-    case 'kl':
-    case 'hellinger': {
-      const curCounts = binCounts(current, ref.edges)
-      const f = { psi, jensenshannon: jensenShannon, kl: klDivergence, hellinger }[test]
-      return column(feature, kind, plan, f(ref.counts, curCounts), 'sketch', ref.n, nCur)
-    }
-    default:
-      return column(feature, kind, plan, notEnough(`${test} needs raw values, which were not fetched`), 'sample', ref.n, nCur)
+  if (test === 'wasserstein') {
+    return column(feature, kind, plan, { ok: true, statistic: wasserstein(fromSketch(ref.sketch), fromSketch(cur.sketch)) / Math.max(ref.std, WASSERSTEIN_STD_FLOOR), pValue: null }, 'sketch', ref.n, nCur)
   }
+  if (isBinnedTest(test)) return column(feature, kind, plan, sketchBinned(test, plan, ref, refValues, cur), 'sketch', ref.n, nCur)
+  return column(feature, kind, plan, notEnough(`${test} needs raw values, which were not fetched`), 'sample', ref.n, nCur)
 }
 
 /** Drift of one categorical column from exact counts. */
 export function categoricalColumnDrift(feature: string, plan: TestPlan, ref: CategoricalProfile, cur: ReadonlyMap<string, number> | undefined, minRows: number): DriftColumnResult {
   const nCur = cur ? [...cur.values()].reduce((s, n) => s + n, 0) : 0
   if (nCur < minRows || ref.n < minRows) return column(feature, 'categorical', plan, notEnough(`needs at least ${minRows} values on each side (reference ${ref.n}, current ${nCur})`), 'counts', ref.n, nCur)
-  return column(feature, 'categorical', plan, runCategoricalTest(plan.test as CategoricalTest, ...alignCounts(ref.counts, cur ?? new Map())), 'counts', ref.n, nCur)
+  const counts = cur ?? new Map<string, number>()
+  return column(feature, 'categorical', plan, runCategoricalTest(plan.test as CategoricalTest, ...alignCounts(ref.counts, counts)), 'counts', ref.n, nCur, unseenDetail(unseenKeys(ref.counts, counts)))
 }
 
 /** Bin labels for edges e0 < e1 < …: (−∞, e0), [e0, e1), …, [e_last, +∞) — stats' histogram rule. */
@@ -225,11 +322,13 @@ export function computeDrift(input: {
   const textGroups = new Map<string, DriftColumnResult[]>()
   for (const [feature, ref] of Object.entries(profile.features)) {
     if (ref.kind === 'numerical') {
-      const plan = planColumn(model, feature, ref, profile.rows)
-      const r = numericColumnDrift(feature, 'numerical', plan, ref, input.reference.values.numeric.get(feature), current.numeric.get(feature), current.samples.get(feature), minRows)
+      const plan = planColumn(model, feature, ref, current.samples.has(feature) && current.samples.get(feature)!.length === current.numeric.get(feature)?.n ? { sketch: sketchOf(current.samples.get(feature)!) } : current.numeric.get(feature))
+      const spec = model.features[feature]
+      const integer = spec?.type === 'boolean' || (spec?.type === 'number' && spec.integer)
+      const r = numericColumnDrift(feature, 'numerical', plan, ref, input.reference.values.numeric.get(feature), current.numeric.get(feature), current.samples.get(feature), minRows, integer)
       results.push(withHistogram(r, ref, current.numeric.get(feature), current.samples.get(feature)))
     } else if (ref.kind === 'categorical') {
-      const r = categoricalColumnDrift(feature, planColumn(model, feature, ref, profile.rows), ref, current.categories.get(feature), minRows)
+      const r = categoricalColumnDrift(feature, planColumn(model, feature, ref, current.categories.get(feature)), ref, current.categories.get(feature), minRows)
       results.push(withHistogram(r, ref, current.categories.get(feature)))
     } else {
       const group: DriftColumnResult[] = []
@@ -238,8 +337,8 @@ export function computeDrift(input: {
       for (const descriptor of ['length', 'tokens', 'oov_share'] as const) {
         const name = `${feature}.${descriptor}`
         const refProfile = ref.descriptors[descriptor]
-        const plan = planColumn(model, feature, refProfile, profile.rows)
         const values = cur?.[descriptor]
+        const plan = planColumn(model, feature, refProfile, values ? { sketch: sketchOf(values) } : undefined)
         group.push(numericColumnDrift(name, 'text', plan, refProfile, refValues?.[descriptor], values ? { n: values.length, sketch: sketchOf(values) } : undefined, values, minRows))
       }
       textGroups.set(feature, group)
@@ -253,8 +352,8 @@ export function computeDrift(input: {
     const adjusted = adjustedPValues(tested.map((r) => r.p_value!), correction === 'bh' ? 'benjamini-hochberg' : 'bonferroni')
     tested.forEach((r, i) => {
       r.p_value_adjusted = adjusted[i]!
-      const rule = ruleOf(r.test, r.kind === 'categorical' || CATEGORICAL_ONLY.has(r.test) ? 'categorical' : 'numerical')
-      r.drifted = isDrifted({ ok: true, statistic: r.statistic!, pValue: adjusted[i]! }, r.threshold, rule.direction) ?? false
+      const rule = ruleOf(r.test, r.kind === 'categorical' || isCategoricalOnlyTest(r.test) ? 'categorical' : 'numerical')
+      r.drifted = isDrifted({ ok: true, statistic: r.statistic ?? Infinity, pValue: adjusted[i]! }, r.threshold, rule.direction) ?? false
     })
   }
   if (model.drift.thresholds === 'chunks') {
@@ -297,7 +396,7 @@ function predictionDrift(model: ModelSpec, profile: ReferenceProfile, refValues:
   const ref = profile.prediction
   if (!ref) return null
   const feature = ref.kind === 'numerical' ? '__prediction' : '__prediction_class'
-  const plan = planColumn(model, feature, ref, profile.rows)
+  const plan = planColumn(model, feature, ref, ref.kind === 'categorical' ? current.categories.get(feature) : current.numeric.get(feature))
   if (ref.kind === 'categorical') return { ...categoricalColumnDrift(feature, plan, ref, current.categories.get(feature), minRows), feature: 'prediction' }
   return { ...numericColumnDrift(feature, 'numerical', plan, ref, refValues.numeric.get(feature), current.numeric.get(feature), current.samples.get(feature), minRows), feature: 'prediction' }
 }
@@ -306,7 +405,7 @@ function labelDrift(model: ModelSpec, profile: ReferenceProfile, refValues: Refe
   const ref = profile.label
   if (!ref || ref.kind !== 'numerical' || !current.labels) return null
   const labels = current.labels.filter(Number.isFinite)
-  const plan = planColumn(model, '__label', ref, profile.rows)
+  const plan = planColumn(model, '__label', ref, { sketch: sketchOf(labels) })
   return { ...numericColumnDrift('__label', 'numerical', plan, ref, refValues.labels, { n: labels.length, sketch: sketchOf(labels) }, labels, minRows), feature: 'label' }
 }
 

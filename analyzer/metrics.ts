@@ -26,9 +26,10 @@ export class AnalyzerMetrics {
   drift(r: DriftResult): void {
     const version = r.version || 'all'
     for (const f of [...r.features, ...(r.prediction ? [r.prediction] : [])]) {
-      if (f.statistic === null) continue
+      if (f.status !== 'ok') continue
       const labels = { model: r.model, version, feature: f.feature, test: f.test }
-      this.#featureDrift.set(labels, f.p_value ?? f.statistic)
+      // A null statistic with status ok is +Infinity (JSON has none); Prometheus has +Inf.
+      this.#featureDrift.set(labels, f.p_value ?? f.statistic ?? Infinity)
       this.#featureDrifted.set(labels, f.drifted ? 1 : 0)
     }
     this.#datasetShare.set({ model: r.model, version }, r.dataset.drift_share)

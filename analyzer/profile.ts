@@ -1,8 +1,8 @@
-import type { ModelSpec } from '../config/index.ts'
+import { DRIFT_TESTS, type DriftTest, type ModelSpec } from '../config/index.ts'
 import { PREDICTION_FEATURE, type ReferenceSample } from '../store/index.ts'
 import { buildVocabulary, fitReconstruction, fitReconstructionThreshold, splitChunks, textDescriptors, type ReconstructionModel } from './multivariate/index.ts'
 import { fitCbpe, type CbpeModel } from './performance/index.ts'
-import { DEFAULT_BIN_COUNT, defaultTest, histogram, referenceBinEdges, runNumericalTest, runCategoricalTest } from './stats/index.ts'
+import { DEFAULT_BIN_COUNT, defaultTest, histogram, referenceBinEdges, runNumericalTest, runCategoricalTest, type CategoricalTest, type NumericalTest } from './stats/index.ts'
 import { sketchKey } from './sketch.ts'
 
 /**
@@ -147,12 +147,16 @@ export function buildReferenceProfile(model: ModelSpec, sample: ReferenceSample)
       const values = sample.numeric.get(name) ?? new Float64Array()
       const profile = profileNumeric(values, sample.rows - values.length)
       features[name] = profile
-      const choice = model.drift.features[name]?.test ?? defaultTest('numerical', sample.rows, profile.unique).test
+      const configured = model.drift.features[name]
+      // Evidently's default over the feature's values (missing rows do not count as reference rows).
+      const choice = configured?.test ?? defaultTest('numerical', profile.n, profile.unique).test
+      const binning = configured?.binning ?? model.drift.binning
       // Chunk statistics compare each reference chunk with the whole reference (NannyML's threshold learning).
       if (chunks.length > 1 && values.length === sample.rows) {
         chunkStatistics[name] = chunks.flatMap((c) => {
           const part = values.subarray(c.start, c.end)
-          const out = isCategoricalTest(choice) ? runCategoricalTest(choice, ...alignCounts(valueCounts(values), valueCounts(part))) : runNumericalTest(choice, values, part)
+          // Chunk thresholds compare statistics, so permutation tests skip their permutations here.
+          const out = isCategoricalTest(choice) ? runCategoricalTest(choice, ...alignCounts(valueCounts(values), valueCounts(part)), { permutations: 0 }) : runNumericalTest(choice, values, part, { binning, permutations: 0 })
           return out.ok ? [out.statistic] : []
         })
       }
@@ -190,8 +194,8 @@ export function buildReferenceProfile(model: ModelSpec, sample: ReferenceSample)
   }
 }
 
-function isCategoricalTest(test: string): test is 'chisquare' | 'ztest' | 'tvd' {
-  return test === 'chisquare' || test === 'ztest' || test === 'tvd'
+function isCategoricalTest(test: DriftTest | NumericalTest | CategoricalTest): test is CategoricalTest {
+  return test in DRIFT_TESTS && DRIFT_TESTS[test as DriftTest] === 'categorical'
 }
 
 function valueCounts(values: ArrayLike<number>): Map<string, number> {

@@ -50,8 +50,48 @@ export const featureSpecSchema = z.discriminatedUnion('type', [
 /** The ML task a model solves; it decides what a prediction and a label may be. */
 export const taskSchema = z.enum(['binary_classification', 'multiclass_classification', 'regression'])
 
-/** Drift tests by name (analyzer): numerical and categorical. */
-export const driftTestSchema = z.enum(['ks', 'wasserstein', 'psi', 'jensenshannon', 'kl', 'hellinger', 'anderson', 'cramer_von_mises', 'energy', 'chisquare', 'ztest', 'tvd'])
+/**
+ * Drift tests by name (analyzer), and which column types each takes — Evidently's `allowed_feature_types`
+ * (src/evidently/legacy/calculations/stattests/*.py), except that Highway also runs the binned distances on
+ * booleans' value counts. `tvd` is Highway's distance threshold, `TVD` Evidently's permutation test.
+ */
+export const DRIFT_TESTS = {
+  ks: 'numerical',
+  wasserstein: 'numerical',
+  anderson: 'numerical',
+  cramer_von_mises: 'numerical',
+  energy: 'numerical',
+  t_test: 'numerical',
+  mannw: 'numerical',
+  epps_singleton: 'numerical',
+  empirical_mmd: 'numerical',
+  psi: 'both',
+  jensenshannon: 'both',
+  kl: 'both',
+  hellinger: 'both',
+  chisquare: 'categorical',
+  ztest: 'categorical',
+  tvd: 'categorical',
+  TVD: 'categorical',
+  fisher_exact: 'categorical',
+  g_test: 'categorical',
+} as const
+
+/** Evidently's names that differ from Highway's, accepted in the config and reported under Highway's name. */
+export const DRIFT_TEST_ALIASES = { kl_div: 'kl', z: 'ztest', ed: 'energy', es: 'epps_singleton' } as const
+
+const driftTestNames = Object.keys(DRIFT_TESTS) as [keyof typeof DRIFT_TESTS, ...(keyof typeof DRIFT_TESTS)[]]
+
+/** A drift test name as reported (Highway's names). */
+export const driftTestSchema = z.enum(driftTestNames)
+
+/** A drift test name as configured: Highway's names or Evidently's aliases, normalised to Highway's. */
+const configuredDriftTestSchema = z
+  .enum([...driftTestNames, ...(Object.keys(DRIFT_TEST_ALIASES) as (keyof typeof DRIFT_TEST_ALIASES)[])])
+  .transform((t): DriftTest => (t in DRIFT_TEST_ALIASES ? DRIFT_TEST_ALIASES[t as keyof typeof DRIFT_TEST_ALIASES] : (t as DriftTest)))
+
+/** How binned numerical tests bin: Evidently's Sturges bins over reference ∪ current (default), or 10 reference deciles. */
+export const driftBinningSchema = z.enum(['evidently', 'deciles'])
 
 /** A duration such as `90s`, `15m`, `1h`, `7d`, parsed to seconds. */
 export const durationSchema = z
@@ -67,7 +107,12 @@ const driftSchema = z
     correction: z.enum(['none', 'bh', 'bonferroni']).default('none'),
     /** `static`: each test's threshold; `chunks`: NannyML-style mean ± 3 std of the statistic over reference chunks. */
     thresholds: z.enum(['static', 'chunks']).default('static'),
-    features: z.record(z.string(), z.object({ test: driftTestSchema, threshold: z.number().positive().optional() }).strict()).default({}),
+    /** Binning of `psi`, `kl`, `jensenshannon` and `hellinger` on numeric features (overridable per feature). */
+    binning: driftBinningSchema.default('evidently'),
+    /** Per feature: a test, its threshold (default: the test's) and, for binned tests, a binning (default: the model's). */
+    features: z
+      .record(z.string(), z.object({ test: configuredDriftTestSchema, threshold: z.number().positive().optional(), binning: driftBinningSchema.optional() }).strict())
+      .default({}),
   })
   .strict()
 
@@ -177,15 +222,21 @@ export const modelSpecSchema = z
     }),
     /** What to do with a feature the schema does not declare: quarantine the record, or drop the feature. */
     unknownFeatures: z.enum(['reject', 'drop']).default('reject'),
-    drift: driftSchema.default({ shareThreshold: 0.5, correction: 'none', thresholds: 'static', features: {} }),
+    drift: driftSchema.default({ shareThreshold: 0.5, correction: 'none', thresholds: 'static', binning: 'evidently', features: {} }),
     analysis: analysisSchema.default({ window: 3600, labelHorizon: 7 * 86_400, minLabelCoverage: 0.5, referenceSampleSize: 100_000, minRows: 30, exactMaxRows: 50_000 }),
     /** How `highway train` trains this model (optional: a model may be trained elsewhere). */
     training: trainingSchema.optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
-    for (const name of Object.keys(m.drift.features)) {
-      if (!(name in m.features)) ctx.addIssue({ code: 'custom', path: ['drift', 'features', name], message: `names no feature of the model (have: ${Object.keys(m.features).join(', ')})` })
+    for (const [name, configured] of Object.entries(m.drift.features)) {
+      const feature = m.features[name]
+      if (!feature) {
+        ctx.addIssue({ code: 'custom', path: ['drift', 'features', name], message: `names no feature of the model (have: ${Object.keys(m.features).join(', ')})` })
+        continue
+      }
+      const refusal = driftTestRefusal(configured.test, feature)
+      if (refusal) ctx.addIssue({ code: 'custom', path: ['drift', 'features', name, 'test'], message: `"${configured.test}" cannot test ${feature.type} feature "${name}": ${refusal}` })
     }
     const slice = m.training?.gates.slice?.feature
     if (slice !== undefined && m.features[slice]?.type !== 'category') {
@@ -196,6 +247,34 @@ export const modelSpecSchema = z
       if (column !== undefined && column in m.features) ctx.addIssue({ code: 'custom', path: ['training', key], message: `must not be a feature of the model, got ${JSON.stringify(column)}` })
     }
   })
+
+/** Tests a feature type accepts, for error messages. */
+function testsFor(type: FeatureSpec['type']): string {
+  const kinds = type === 'category' ? ['categorical', 'both'] : type === 'boolean' ? ['numerical', 'categorical', 'both'] : ['numerical', 'both']
+  return Object.entries(DRIFT_TESTS)
+    .filter(([t, k]) => kinds.includes(k) && !(t === 'fisher_exact' && type !== 'boolean'))
+    .map(([t]) => t)
+    .join(', ')
+}
+
+/**
+ * Why a configured drift test cannot run on a feature, or null when it can. Number and text features
+ * (text drift runs on numeric descriptors) take numerical tests; category features take categorical ones
+ * (as Evidently's `allowed_feature_types`); booleans take both, on their 0/1 values or value counts.
+ * `fisher_exact` needs a feature with at most two values (Evidently raises beyond two).
+ */
+export function driftTestRefusal(test: DriftTest, feature: FeatureSpec): string | null {
+  const kind = DRIFT_TESTS[test]
+  if (feature.type === 'boolean') return null
+  if (test === 'fisher_exact' && !(feature.type === 'category' && feature.values !== undefined && feature.values.length <= 2)) {
+    return 'fisher_exact compares two values: it takes booleans and category features that declare at most two `values` (Evidently raises on a third)'
+  }
+  if (feature.type === 'category' && kind === 'numerical') return `${test} is a numerical test and Evidently allows it on numerical columns only (expected one of: ${testsFor('category')})`
+  if (feature.type !== 'category' && kind === 'categorical') {
+    return `${test} is a categorical test and Evidently allows it on categorical columns only; on a continuous ${feature.type === 'text' ? 'text descriptor' : 'number'} it would compare sketch buckets, not categories (expected one of: ${testsFor(feature.type)}; declare the feature as a category to test its values)`
+  }
+  return null
+}
 
 /** Scopes a key may hold. `admin` implies every other scope; `operate` implies `read`. */
 export const scopeSchema = z.enum(['ingest', 'read', 'operate', 'admin'])
@@ -304,6 +383,8 @@ export type Scope = z.infer<typeof scopeSchema>
 export type ApiKey = z.infer<typeof apiKeySchema>
 /** A drift test name. */
 export type DriftTest = z.infer<typeof driftTestSchema>
+/** How binned drift tests bin numeric features. */
+export type DriftBinning = z.infer<typeof driftBinningSchema>
 /** A model's training block as validated (task-dependent defaults still unfilled). */
 export type TrainingSpec = z.infer<typeof trainingSchema>
 /** A model task. */

@@ -12,7 +12,7 @@ function nextUp(x: number): number {
 }
 
 /** Quantile of sorted data at probability q with NumPy's default 'linear' rule (Hyndman & Fan type 7), including NumPy's `_lerp`. */
-function linearQuantile(sorted: Float64Array, q: number): number {
+export function linearQuantileSorted(sorted: Float64Array, q: number): number {
   const n = sorted.length
   const virtualIndex = (n - 1) * q
   const below = Math.floor(virtualIndex)
@@ -45,7 +45,7 @@ export function referenceBinEdges(reference: Sample, bins: number): number[] {
   if (sorted.length === 0) return []
   const edges: number[] = []
   for (let i = 0; i < bins; i++) {
-    const edge = linearQuantile(sorted, i / bins)
+    const edge = linearQuantileSorted(sorted, i / bins)
     if (edges.length === 0 || edge > (edges[edges.length - 1] as number)) edges.push(edge)
   }
   edges.push(nextUp(sorted[sorted.length - 1] as number))
@@ -74,4 +74,63 @@ export function histogram(values: Sample, edges: readonly number[]): number[] {
     counts[bin] = (counts[bin] as number) + 1
   }
   return counts
+}
+
+/** A distribution as ascending distinct values with their counts (raw values, or sketch buckets). */
+export interface WeightedSample {
+  readonly values: Float64Array
+  readonly counts: Float64Array
+}
+
+/** Ascending distinct values of a sorted sample with their multiplicities. */
+export function weighSorted(sorted: Float64Array): WeightedSample {
+  const values: number[] = []
+  const counts: number[] = []
+  for (const v of sorted) {
+    if (values.length > 0 && values[values.length - 1] === v) counts[counts.length - 1]!++
+    else {
+      values.push(v)
+      counts.push(1)
+    }
+  }
+  return { values: Float64Array.from(values), counts: Float64Array.from(counts) }
+}
+
+/**
+ * NumPy's `histogram_bin_edges(a, bins='sturges')` from the range and size of `a`: width = ptp/(log₂ size + 1),
+ * ceil(ptp/width) equal bins (1 when ptp = 0), a constant range widened to [x − 0.5, x + 0.5], and the edges
+ * of `np.linspace(first, last, bins + 1)` (i·step + first, the last set to `last`), replicated operation by
+ * operation so that the bins are NumPy's.
+ */
+export function sturgesEdges(min: number, max: number, size: number): number[] {
+  if (!(size >= 1) || !Number.isFinite(min) || !Number.isFinite(max) || min > max) throw new RangeError(`sturgesEdges needs finite min ≤ max and size ≥ 1, got ${min}, ${max}, ${size}`)
+  const ptp = max - min
+  let first = min
+  let last = max
+  if (first === last) {
+    first -= 0.5
+    last += 0.5
+  }
+  const width = ptp / (Math.log2(size) + 1)
+  const bins = width ? Math.ceil((last - first) / width) : 1
+  const step = (last - first) / bins
+  const edges = Array.from({ length: bins + 1 }, (_, i) => i * step + first)
+  edges[bins] = last
+  return edges
+}
+
+/**
+ * Counts per bin of `np.histogram(values, edges)`: [e_i, e_{i+1}), the last bin closed. Values outside
+ * [e_0, e_last] — which only sketch representatives can be, by at most the sketch's relative accuracy —
+ * are counted in the first or last bin, where their true values lie.
+ */
+export function countOnEdges(sample: WeightedSample, edges: readonly number[]): number[] {
+  const bins = edges.length - 1
+  const out = new Array<number>(Math.max(bins, 0)).fill(0)
+  if (bins < 1) return out
+  for (let i = 0; i < sample.values.length; i++) {
+    const bin = Math.min(Math.max(binIndex(edges, sample.values[i]!) - 1, 0), bins - 1)
+    out[bin]! += sample.counts[i]!
+  }
+  return out
 }

@@ -61,8 +61,12 @@ describe('categorical tests against SciPy and Evidently golden values', () => {
     expect(outcome).toEqual({ ok: true, statistic: Infinity, pValue: 0 })
   })
 
-  it('refuses a z-test on more than two categories, and misaligned counts', () => {
-    expect(() => proportionsZTest([1, 2, 3], [1, 2, 3])).toThrow(RangeError)
+  it("runs the z-test on a third category as Evidently does, the first category against all others, instead of throwing", () => {
+    expect(proportionsZTest([50, 50, 0], [40, 40, 20])).toEqual(proportionsZTest([50, 50], [40, 60]))
+    expect(proportionsZTest([0, 50, 50], [0, 40, 60])).toEqual(proportionsZTest([50, 50], [40, 60]))
+  })
+
+  it('refuses misaligned counts', () => {
     expect(() => chiSquare([1, 2], [1, 2, 3])).toThrow(RangeError)
     expect(() => psi([1, -2], [1, 2])).toThrow(RangeError)
   })

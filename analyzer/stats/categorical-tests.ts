@@ -32,24 +32,24 @@ export function chiSquare(referenceCounts: Counts, currentCounts: Counts): StatO
 }
 
 /**
- * Two-proportion z-test for a feature with at most two categories, as Evidently's z_stattest.py:
- * index 0 is the category that sorts first, p1 and p2 are the shares of the other category in the
- * reference and current windows, z = (p1 − p2)/√(P(1−P)(1/n1 + 1/n2)) with the pooled share P,
- * and the two-sided p-value 2·sf(|z|). Evidently writes 2·(1 − Φ(|z|)), equal to within a few ulps of 1
- * (~1e-15 absolute); the survival function keeps small p-values accurate. When one category is absent from
- * both windows Evidently returns p = 1 (same single value), and so does this (statistic 0).
- * Throws a RangeError when given more than two categories (use chi-square). Drift when p < 0.05.
+ * Two-proportion z-test as Evidently's z_stattest.py: the first category (in sort order) of those seen in
+ * either window is 0 and every other category is 1, p1 and p2 are the shares of 1 in the reference and
+ * current windows, z = (p1 − p2)/√(P(1−P)(1/n1 + 1/n2)) with the pooled share P, and the two-sided p-value
+ * 2·sf(|z|). With two categories that is the usual test; a third category (one the reference never saw, say)
+ * joins the "other" side, as in Evidently, instead of failing. Evidently writes 2·(1 − Φ(|z|)), equal to
+ * within a few ulps of 1 (~1e-15 absolute); the survival function keeps small p-values accurate. When a
+ * single category is seen in both windows Evidently returns p = 1, and so does this (statistic 0).
+ * Drift when p < 0.05.
  */
 export function proportionsZTest(referenceCounts: Counts, currentCounts: Counts): StatOutcome {
-  if (referenceCounts.length > 2) {
-    throw new RangeError(`proportionsZTest takes at most two categories, got ${referenceCounts.length}`)
-  }
   const totals = checkCounts(referenceCounts, currentCounts)
   if (!totals.ok) return totals
   const n1 = totals.referenceTotal
   const n2 = totals.currentTotal
-  const p1 = ((referenceCounts[1] ?? 0) as number) / n1
-  const p2 = ((currentCounts[1] ?? 0) as number) / n2
+  let first = 0
+  while (first < referenceCounts.length && (referenceCounts[first] as number) + (currentCounts[first] as number) === 0) first++
+  const p1 = (n1 - ((referenceCounts[first] ?? 0) as number)) / n1
+  const p2 = (n2 - ((currentCounts[first] ?? 0) as number)) / n2
   const pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
   if (pooled === 0 || pooled === 1) return { ok: true, statistic: 0, pValue: 1 }
   const z = (p1 - p2) / Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))

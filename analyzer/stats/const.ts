@@ -31,10 +31,9 @@ export const KS_EXACT_MAX_N = 10000
 export const CVM_EXACT_MAX_N = 20
 
 /**
- * Quantile bins Highway cuts from the reference. Evidently bins numerical columns with Sturges' rule
- * over reference ∪ current; Highway keeps the usual decile binning of PSI (Yurdakul 2018,
- * "Statistical properties of population stability index") because current windows are
- * histogrammed in ClickHouse against edges stored with the reference.
+ * Quantile bins of the `deciles` binning, cut from the reference: the usual binning of PSI (Yurdakul 2018,
+ * "Statistical properties of population stability index"). The default binning is Evidently's (Sturges'
+ * rule over reference ∪ current, binning.ts `sturgesEdges`).
  */
 export const DEFAULT_BIN_COUNT = 10
 
@@ -56,19 +55,33 @@ export const NUMERICAL_TEST_DEFAULTS: Readonly<Record<NumericalTest, DriftRule>>
   anderson: { threshold: 0.1, direction: 'p_value_below' },
   cramer_von_mises: { threshold: 0.1, direction: 'p_value_at_most' },
   energy: { threshold: 0.1, direction: 'statistic_above' },
+  // t_test.py (StatTest default 0.05, `p_value < threshold`), mann_whitney_urank_stattest.py (0.05, `<`),
+  // epps_singleton_stattest.py (0.05, `<`), mmd_stattest.py (0.1, `<`).
+  t_test: { threshold: 0.05, direction: 'p_value_below' },
+  mannw: { threshold: 0.05, direction: 'p_value_below' },
+  epps_singleton: { threshold: 0.05, direction: 'p_value_below' },
+  empirical_mmd: { threshold: 0.1, direction: 'p_value_below' },
 }
 
 /**
  * Default threshold and direction of each categorical test: chisquare_stattest.py (StatTest default
  * 0.05 from registry.py, `p_value < threshold`), z_stattest.py (0.05, `p_value < threshold`),
- * jensenshannon.py and psi.py (0.1, `>=`). Evidently's TVD (tvd_stattest.py) thresholds a
- * permutation p-value at 0.1 (`p_value < threshold`); Highway reports the distance itself and
- * keeps 0.1 as a distance threshold, a documented deviation (see binned-distances.ts).
+ * jensenshannon.py, psi.py, kl_div.py and hellinger_distance.py (0.1, `>=`), tvd_stattest.py (`TVD`:
+ * a permutation p-value, 0.1, `p_value < threshold`), fisher_exact_stattest.py (0.1, `<`) and
+ * g_stattest.py (0.1, `<`). Highway's own `tvd` thresholds the distance itself at 0.1 (`>=`).
  */
 export const CATEGORICAL_TEST_DEFAULTS: Readonly<Record<CategoricalTest, DriftRule>> = {
   chisquare: { threshold: 0.05, direction: 'p_value_below' },
   ztest: { threshold: 0.05, direction: 'p_value_below' },
   jensenshannon: { threshold: 0.1, direction: 'statistic_at_least' },
   psi: { threshold: 0.1, direction: 'statistic_at_least' },
+  kl: { threshold: 0.1, direction: 'statistic_at_least' },
+  hellinger: { threshold: 0.1, direction: 'statistic_at_least' },
   tvd: { threshold: 0.1, direction: 'statistic_at_least' },
+  TVD: { threshold: 0.1, direction: 'p_value_below' },
+  fisher_exact: { threshold: 0.1, direction: 'p_value_below' },
+  g_test: { threshold: 0.1, direction: 'p_value_below' },
 }
+
+/** Reference distinct values above which Evidently bins a numerical column (utils.py `get_binned_data`: `n_vals > 20`); at most that, it compares value counts. */
+export const EVIDENTLY_BINNED_MIN_UNIQUE = 21

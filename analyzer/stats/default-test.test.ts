@@ -43,9 +43,9 @@ describe('default thresholds cite Evidently and are coherent', () => {
 
   it('gives every named test a threshold in (0, 1)', () => {
     expect(numerical.map(([name]) => name).sort()).toEqual(
-      ['anderson', 'cramer_von_mises', 'energy', 'hellinger', 'jensenshannon', 'kl', 'ks', 'psi', 'wasserstein'],
+      ['anderson', 'cramer_von_mises', 'empirical_mmd', 'energy', 'epps_singleton', 'hellinger', 'jensenshannon', 'kl', 'ks', 'mannw', 'psi', 't_test', 'wasserstein'],
     )
-    expect(categorical.map(([name]) => name).sort()).toEqual(['chisquare', 'jensenshannon', 'psi', 'tvd', 'ztest'])
+    expect(categorical.map(([name]) => name).sort()).toEqual(['TVD', 'chisquare', 'fisher_exact', 'g_test', 'hellinger', 'jensenshannon', 'kl', 'psi', 'tvd', 'ztest'])
     for (const [, rule] of [...numerical, ...categorical]) {
       expect(rule.threshold).toBeGreaterThan(0)
       expect(rule.threshold).toBeLessThan(1)
@@ -53,7 +53,7 @@ describe('default thresholds cite Evidently and are coherent', () => {
   })
 
   it('uses p-value directions exactly for the hypothesis tests', () => {
-    const pValueTests = new Set(['ks', 'anderson', 'cramer_von_mises', 'chisquare', 'ztest'])
+    const pValueTests = new Set(['ks', 'anderson', 'cramer_von_mises', 'chisquare', 'ztest', 't_test', 'mannw', 'epps_singleton', 'empirical_mmd', 'TVD', 'fisher_exact', 'g_test'])
     for (const [name, rule] of [...numerical, ...categorical]) {
       expect(rule.direction.startsWith('p_value'), name).toBe(pValueTests.has(name))
     }

@@ -178,3 +178,60 @@ export function binomialPmf(x: number, n: number, p: number, q: number, np: numb
   const lf = LOG_2PI + Math.log(x) + Math.log1p(-x / n)
   return Math.exp(lc - 0.5 * lf)
 }
+
+/** ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b). */
+function logBeta(a: number, b: number): number {
+  return logGamma(a) + logGamma(b) - logGamma(a + b)
+}
+
+/** The continued fraction of I_x(a, b) by modified Lentz (Numerical Recipes 3rd ed. §6.4, `betacf`), for x < (a+1)/(a+b+2). */
+function betaContinuedFraction(a: number, b: number, x: number): number {
+  const qab = a + b
+  const qap = a + 1
+  const qam = a - 1
+  let c = 1
+  let d = 1 - (qab * x) / qap
+  if (Math.abs(d) < TINY) d = TINY
+  d = 1 / d
+  let h = d
+  for (let m = 1; m < 100000; m++) {
+    const m2 = 2 * m
+    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2))
+    d = 1 + aa * d
+    if (Math.abs(d) < TINY) d = TINY
+    c = 1 + aa / c
+    if (Math.abs(c) < TINY) c = TINY
+    d = 1 / d
+    h *= d * c
+    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2))
+    d = 1 + aa * d
+    if (Math.abs(d) < TINY) d = TINY
+    c = 1 + aa / c
+    if (Math.abs(c) < TINY) c = TINY
+    d = 1 / d
+    const delta = d * c
+    h *= delta
+    if (Math.abs(delta - 1) < DOUBLE_EPSILON) break
+  }
+  return h
+}
+
+/** Regularised incomplete beta I_x(a, b), SciPy's `betainc`, by its continued fraction on the side where it converges. */
+export function regularizedBeta(x: number, a: number, b: number): number {
+  if (!(a > 0 && b > 0)) throw new RangeError(`regularizedBeta needs a, b > 0, got ${a}, ${b}`)
+  if (Number.isNaN(x)) throw new RangeError('regularizedBeta got NaN')
+  if (x <= 0) return 0
+  if (x >= 1) return 1
+  const front = Math.exp(a * Math.log(x) + b * Math.log1p(-x) - logBeta(a, b))
+  if (x < (a + 1) / (a + b + 2)) return (front * betaContinuedFraction(a, b, x)) / a
+  return 1 - (front * betaContinuedFraction(b, a, 1 - x)) / b
+}
+
+/** Survival function of Student's t with ν degrees of freedom, SciPy's `t.sf(t, df)` = ½·I_{ν/(ν+t²)}(ν/2, ½) for t ≥ 0. */
+export function studentTSf(t: number, degreesOfFreedom: number): number {
+  if (Number.isNaN(t)) throw new RangeError('studentTSf got NaN')
+  if (t === Infinity) return 0
+  if (t === -Infinity) return 1
+  const tail = 0.5 * regularizedBeta(degreesOfFreedom / (degreesOfFreedom + t * t), degreesOfFreedom / 2, 0.5)
+  return t >= 0 ? tail : 1 - tail
+}

@@ -15,9 +15,19 @@ export type NumericalTest =
   | 'anderson'
   | 'cramer_von_mises'
   | 'energy'
+  | 't_test'
+  | 'mannw'
+  | 'epps_singleton'
+  | 'empirical_mmd'
 
-/** Tests that Highway runs on categorical columns (Evidently's `z` is named `ztest` here, its `TVD` is `tvd`). */
-export type CategoricalTest = 'chisquare' | 'ztest' | 'jensenshannon' | 'psi' | 'tvd'
+/**
+ * Tests that Highway runs on categorical columns (Evidently's `z` is named `ztest` here, `kl_div` is `kl`).
+ * `TVD` is Evidently's permutation test of the total variation distance; `tvd` is Highway's threshold on the distance itself.
+ */
+export type CategoricalTest = 'chisquare' | 'ztest' | 'jensenshannon' | 'psi' | 'kl' | 'hellinger' | 'tvd' | 'TVD' | 'fisher_exact' | 'g_test'
+
+/** How numerical binned tests (`psi`, `kl`, `jensenshannon`, `hellinger`) bin: as Evidently does (Sturges over reference ∪ current), or on 10 reference deciles. */
+export type Binning = 'evidently' | 'deciles'
 
 /** Kind of input a test consumes: samples or reference-binned counts, or counts per category. */
 export type ColumnKind = 'numerical' | 'categorical'

@@ -16,7 +16,9 @@ stattests (evidentlyai/evidently, src/evidently/legacy/calculations/stattests/):
 fill of utils.py get_binned_data, psi.py, kl_div.py, jensenshannon.py, hellinger_distance.py,
 tvd_stattest.py, chisquare_stattest.py, z_stattest.py and wasserstein_distance_norm.py. Binned
 tests use Highway's reference-quantile bins (analyzer/stats/binning.ts), recomputed here with
-np.quantile, so both sides use the same edges.
+np.quantile, so both sides use the same edges (Highway's `binning: deciles`). Evidently's own binning
+(Sturges over reference ∪ current, Highway's default) and the tests added from Evidently have their golden
+values in scripts/golden/evidently_tests.py.
 """
 
 import json

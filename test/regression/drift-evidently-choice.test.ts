@@ -5,7 +5,7 @@
 // values over reference ∪ current on non-missing rows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { postJson, startTestService } from '../support/service.ts'
-import { prng } from '../support/random.ts'
+import { mulberry32 } from '../../random/index.ts'
 
 const HOUR = 3_600_000
 const windowEnd = Math.floor(Date.now() / HOUR) * HOUR - HOUR
@@ -39,7 +39,7 @@ async function drift(model: string): Promise<{ status: number; body: any }> {
 
 beforeAll(async () => {
   service = await startTestService({ models: MODELS, storage: { retentionDays: 30 } })
-  const r = prng(7)
+  const r = mulberry32(7)
   const two = (i: number) => (i % 2 === 0 ? 'a' : 'b')
   await load('binary-channel', Array.from({ length: 200 }, (_, i) => ({ channel: two(i) })), Array.from({ length: 90 }, (_, i) => ({ channel: i % 3 === 0 ? 'c' : two(i) })))
   await load('binary-channel-z', Array.from({ length: 200 }, (_, i) => ({ channel: two(i) })), Array.from({ length: 90 }, (_, i) => ({ channel: i % 3 === 0 ? 'c' : two(i) })))

@@ -167,11 +167,13 @@ export function createCollector(options: CollectorOptions): Collector {
     res.json({ status: 'ok' })
   })
   app.get('/readyz', (_req, res) => {
-    const ready = !durable.full
-    res.status(ready ? 200 : 503).json({
-      ready,
-      storage: durable.degraded ? 'degraded' : 'ok',
-      spool: { bytes: spool.bytes, entries: spool.entries, max_bytes: spool.maxBytes },
+    // 503 whenever a record might not be made durable at once: ClickHouse inserts failing, the spool full or unwritable.
+    const r = durable.readiness()
+    res.status(r.ready ? 200 : 503).json({
+      ready: r.ready,
+      storage: r.storage,
+      spool: { bytes: spool.bytes, entries: spool.entries, max_bytes: spool.maxBytes, state: r.spool },
+      reasons: r.reasons,
     })
   })
   const doc = openApiDocument(options.version ?? '0.0.0')

@@ -1,0 +1,66 @@
+import { OverloadedError, type Acknowledger, type DurableWriterEvents, type GroupWrite } from './durable-types.ts'
+import type { PartInserter } from './part-inserter.ts'
+import type { SpoolDrainer } from './spool-drainer.ts'
+import { SpoolFullError, type Spool } from './spool.ts'
+
+/**
+ * `acknowledge: stored`: a group is durable once ClickHouse has stored it, or, while ClickHouse fails, once it is
+ * an fsynced spool entry under the group's own tokens, which the drainer replays.
+ */
+export class StoredAcknowledger implements Acknowledger {
+  readonly spoolsEverything = false
+  readonly #spool: Spool
+  readonly #drainer: SpoolDrainer
+  readonly #inserter: PartInserter
+  readonly #events: DurableWriterEvents | undefined
+  readonly #spoolFull: (message: string) => OverloadedError
+
+  constructor(options: { spool: Spool; drainer: SpoolDrainer; inserter: PartInserter; events?: DurableWriterEvents; spoolFull: (message: string) => OverloadedError }) {
+    this.#spool = options.spool
+    this.#drainer = options.drainer
+    this.#inserter = options.inserter
+    this.#events = options.events
+    this.#spoolFull = options.spoolFull
+  }
+
+  async write(group: GroupWrite): Promise<void> {
+    const { parts, rows, started } = group
+    let inflight: string | undefined
+    if (!this.#drainer.degraded) {
+      // A copy outlives a crash mid-insert, so the next start replays it and repairs the views (see Spool).
+      try {
+        inflight = await this.#spool.writeInflight(parts)
+      } catch (err) {
+        this.#events?.storageError?.('spool', err)
+        throw err
+      }
+      let stored = false
+      try {
+        for (const part of parts) await this.#inserter.insert(part)
+        stored = true
+      } catch (err) {
+        this.#events?.storageError?.('insert', err)
+        this.#drainer.markDegraded()
+      }
+      if (stored) {
+        // A copy that cannot be removed now is replayed at the next start under the same tokens: it stores nothing twice.
+        await this.#spool.settleInflight(inflight).catch((err: unknown) => this.#events?.storageError?.('spool', err))
+        this.#events?.flushed?.(rows, (performance.now() - started) / 1000, 'clickhouse')
+        return
+      }
+    }
+    try {
+      // Same tokens as the failed attempt: if part of it did land, the replay stores nothing twice.
+      await this.#spool.append(parts)
+    } catch (err) {
+      if (err instanceof SpoolFullError) throw this.#spoolFull('ClickHouse is unavailable and the spool is full')
+      this.#events?.storageError?.('spool', err)
+      throw err
+    } finally {
+      // Kept when it cannot be removed: replayed at the next start under the same tokens, it stores nothing twice.
+      if (inflight !== undefined) await this.#spool.settleInflight(inflight).catch(() => undefined)
+    }
+    this.#events?.flushed?.(rows, (performance.now() - started) / 1000, 'spool')
+    this.#drainer.kick()
+  }
+}

@@ -29,6 +29,8 @@ export class LoggedAcknowledger implements Acknowledger {
     } catch (err) {
       if (err instanceof SpoolFullError) throw this.#spoolFull(this.#drainer.degraded ? 'ClickHouse is unavailable and the spool is full' : 'the spool is full: ClickHouse inserts lag behind')
       this.#events?.storageError?.('spool', err)
+      // The drainer probes the directory until it takes writes again, so readiness comes back without traffic.
+      this.#drainer.kick()
       throw err
     }
     this.#events?.flushed?.(group.rows, (performance.now() - group.started) / 1000, 'log')

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** Another live process holds the spool directory: two writers in one spool would take each other's entries. */
@@ -13,9 +13,11 @@ interface LockOwner {
 }
 
 /**
- * An exclusive lock of a spool directory for the life of this process: a `LOCK` file created with O_EXCL that
- * names its owner. Node has no flock without native code, so a lock left by a dead process (kill -9) is detected
- * by its pid and start time and taken over. The lock is per process: a new Spool in the process that already owns
+ * An exclusive lock of a spool directory for the life of this process: a `LOCK` symbolic link whose target names
+ * its owner (`<pid>:<start ticks>`). Creating a link is atomic and fails when it exists, like O_EXCL, and a short
+ * link needs no data block, so the lock is taken on a full disk too (a file would be created and then fail its
+ * write, leaving an empty lock). Node has no flock without native code, so a lock left by a dead process
+ * (kill -9) is detected by its pid and start time and taken over. The lock is per process: a new Spool in the process that already owns
  * the directory (a restart within one process, as the tests do) takes it again.
  */
 export class SpoolLock {
@@ -32,13 +34,7 @@ export class SpoolLock {
     const me: LockOwner = ownerOf(process.pid)
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        const fd = openSync(path, 'wx')
-        try {
-          writeSync(fd, JSON.stringify(me))
-          fsyncSync(fd)
-        } finally {
-          closeSync(fd)
-        }
+        symlinkSync(`${me.pid}:${me.startTicks ?? ''}`, path)
         return new SpoolLock(path)
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
@@ -71,14 +67,19 @@ export class SpoolLock {
   }
 }
 
-function readOwner(path: string): LockOwner | undefined {
+/** The owner a lock names; undefined when it names none (not one of our locks). */
+export function readOwner(path: string): LockOwner | undefined {
+  let target: string
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as { pid?: unknown; startTicks?: unknown }
-    if (typeof parsed.pid !== 'number' || !Number.isInteger(parsed.pid) || parsed.pid <= 0) return undefined
-    return { pid: parsed.pid, ...(typeof parsed.startTicks === 'number' ? { startTicks: parsed.startTicks } : {}) }
+    target = readlinkSync(path)
   } catch {
     return undefined
   }
+  const m = /^(\d+):(-?\d*)$/.exec(target)
+  if (!m) return undefined
+  const pid = Number(m[1])
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined
+  return { pid, ...(m[2] !== '' ? { startTicks: Number(m[2]) } : {}) }
 }
 
 function ownerOf(pid: number): LockOwner {

@@ -292,22 +292,23 @@ export class Spool {
     // removed now (left in the queue, they would be taken again under a new claim and stored twice). Files that
     // cannot be removed yet are retried later; the .done file finishes the job at the next start.
     this.#claims.delete(file)
-    const paths: string[] = []
-    for (const name of claim.names) {
-      const size = this.#files.get(name)
-      if (size === undefined) continue
-      this.#files.delete(name)
-      this.#bytes -= size
-      paths.push(join(this.#dir, name))
-    }
-    paths.push(join(this.#dir, done))
-    for (const path of paths) {
+    const removeOrRemember = async (path: string): Promise<void> => {
       try {
         await rm(path, { force: true })
       } catch {
         this.#leftovers.add(path)
       }
     }
+    await Promise.all(
+      claim.names.map(async (name) => {
+        const size = this.#files.get(name)
+        if (size === undefined) return
+        await removeOrRemember(join(this.#dir, name))
+        this.#files.delete(name)
+        this.#bytes -= size
+      }),
+    )
+    await removeOrRemember(join(this.#dir, done))
   }
 
   /** Deletes an entry once its rows are stored. */

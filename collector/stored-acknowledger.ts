@@ -32,6 +32,7 @@ export class StoredAcknowledger implements Acknowledger {
         inflight = await this.#spool.writeInflight(parts)
       } catch (err) {
         this.#events?.storageError?.('spool', err)
+        this.#drainer.kick()
         throw err
       }
       let stored = false
@@ -55,6 +56,8 @@ export class StoredAcknowledger implements Acknowledger {
     } catch (err) {
       if (err instanceof SpoolFullError) throw this.#spoolFull('ClickHouse is unavailable and the spool is full')
       this.#events?.storageError?.('spool', err)
+      // The drainer probes the directory until it takes writes again, so readiness comes back without traffic.
+      this.#drainer.kick()
       throw err
     } finally {
       // Kept when it cannot be removed: replayed at the next start under the same tokens, it stores nothing twice.

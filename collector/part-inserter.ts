@@ -1,6 +1,14 @@
 import type { IngestSink, DurableWriterEvents } from './durable-types.ts'
 import type { Spool, SpoolPart } from './spool.ts'
 
+/** A direct label insert that would overtake labels waiting in the spool: it must join the queue behind them. */
+export class OutOfOrderError extends Error {
+  override readonly name = 'OutOfOrderError'
+  constructor() {
+    super('earlier labels wait in the spool: this insert goes behind them')
+  }
+}
+
 /**
  * Inserts spooled parts into ClickHouse for both acknowledgement modes: label inserts one at a time, and rows
  * ClickHouse refuses outright isolated from the rest of their part.
@@ -34,9 +42,13 @@ export class PartInserter {
    * Inserts a part. Label inserts run one at a time whatever maxInFlight says: the label views (migration 4) look
    * up earlier labels of the same id, so two label inserts at once could each miss the other's.
    */
-  insert(part: SpoolPart, prepared?: Uint8Array): Promise<void> {
+  insert(part: SpoolPart, prepared?: Uint8Array, options: { inOrder?: () => boolean } = {}): Promise<void> {
     if (part.table !== 'labels') return this.#insertIsolating(part, prepared)
-    const run = this.#labelInserts.then(() => this.#insertIsolating(part, prepared))
+    const run = this.#labelInserts.then(() => {
+      // Checked when the label insert's turn comes, not when it was queued: an earlier one may have failed meanwhile.
+      if (options.inOrder?.() === false) throw new OutOfOrderError()
+      return this.#insertIsolating(part, prepared)
+    })
     this.#labelInserts = run.catch(() => undefined)
     return run
   }

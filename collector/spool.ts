@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
-import { open, readFile, rename, rm, mkdir, type FileHandle } from 'node:fs/promises'
+import { open, readFile, rename, rm, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { IngestTable } from '../store/index.ts'
@@ -397,7 +397,7 @@ export class Spool {
  * Writes every byte or throws. `writev` may write less than asked (a filesystem that fills up mid-write writes
  * what fits and returns its count; the next call gets ENOSPC), so it is called again on what is left.
  */
-export async function writeFully(fh: Pick<FileHandle, 'writev'>, buffers: readonly Buffer[]): Promise<void> {
+export async function writeFully(fh: { writev(buffers: Buffer[]): Promise<{ bytesWritten: number }> }, buffers: readonly Buffer[]): Promise<void> {
   let left = buffers.filter((b) => b.length > 0)
   while (left.length > 0) {
     const { bytesWritten } = await fh.writev(left)

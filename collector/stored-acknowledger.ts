@@ -1,4 +1,4 @@
-import { OverloadedError, type Acknowledger, type DurableWriterEvents, type GroupWrite } from './durable-types.ts'
+import type { Acknowledger, DurableWriterEvents, GroupWrite, OverloadedError } from './durable-types.ts'
 import { OutOfOrderError, type PartInserter } from './part-inserter.ts'
 import type { SpoolDrainer } from './spool-drainer.ts'
 import { SpoolFullError, type Spool } from './spool.ts'

@@ -157,7 +157,10 @@ export function createCollector(options: CollectorOptions): Collector {
     routes,
     writer,
     metrics,
-    readiness: () => ({ ready: !writer.full, fields: { storage: writer.degraded ? 'degraded' : 'ok', spool: { bytes: spool.bytes, entries: spool.entries, max_bytes: spool.maxBytes } } }),
+    readiness: () => {
+      const r = writer.readiness()
+      return { ready: r.ready, fields: { storage: r.storage, spool: { bytes: spool.bytes, entries: spool.entries, max_bytes: spool.maxBytes, state: r.spool }, reasons: r.reasons } }
+    },
     close: () => writer.close(),
   }
 }

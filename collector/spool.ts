@@ -3,6 +3,7 @@ import { open, readFile, rename, rm, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { IngestTable } from '../store/index.ts'
+import { SpoolLock } from './spool-lock.ts'
 
 /** One table's share of a spooled batch: the encoded rows and the token that makes their insert idempotent. */
 export interface SpoolPart {
@@ -45,6 +46,15 @@ export class UnreadableSpoolEntryError extends Error {
 }
 
 /**
+ * Whether the spool can take writes: `failing` since a write to its directory failed (disk full, read-only, I/O
+ * error) until one succeeds again, with that error.
+ */
+export interface SpoolHealth {
+  readonly state: 'writable' | 'failing'
+  readonly error?: string
+}
+
+/**
  * A bounded, crash-safe on-disk queue. Each entry is one file written to a temporary name, fsynced, renamed
  * and the directory fsynced, so after `kill -9` an entry is either whole or absent. File layout: one JSON
  * header line listing parts with their byte lengths, then the payloads back to back.
@@ -70,12 +80,19 @@ export class Spool {
   readonly #files = new Map<string, number>()
   /** Pending claims by file name: in name order, the order of their entries. */
   readonly #claims = new Map<string, SpoolClaim>()
+  readonly #lock: SpoolLock
+  /** The last write that failed, until a write succeeds. */
+  #failure: string | undefined
+  /** Files of settled claims whose removal failed (entries already out of the queue): removed again later. */
+  readonly #leftovers = new Set<string>()
 
+  /** Takes the directory's lock (SpoolLockedError while another live process holds it), then reads what is there. */
   constructor(options: { dir: string; maxBytes: number }) {
     this.#dir = options.dir
     this.#deadDir = join(options.dir, 'dead')
     this.#maxBytes = options.maxBytes
     mkdirSync(this.#dir, { recursive: true })
+    this.#lock = SpoolLock.acquire(this.#dir)
     for (const name of readdirSync(this.#dir).sort()) {
       const path = join(this.#dir, name)
       // A done claim's rows are stored: finish removing its entries before they are counted as live.
@@ -124,19 +141,68 @@ export class Spool {
     const { buffers } = encodeEntry(parts)
     const name = `${String(this.#seq++).padStart(16, '0')}.spool`
     const tmp = join(this.#inflightDir, `${name}.tmp`)
-    const fh = await open(tmp, 'w')
-    try {
-      await fh.writev(buffers)
-    } finally {
-      await fh.close()
-    }
-    await rename(tmp, join(this.#inflightDir, name))
+    await this.#track(async () => {
+      try {
+        const fh = await open(tmp, 'w')
+        try {
+          await writeFully(fh, buffers)
+        } finally {
+          await fh.close()
+        }
+        await rename(tmp, join(this.#inflightDir, name))
+      } catch (err) {
+        await rm(tmp, { force: true }).catch(() => undefined)
+        throw err
+      }
+    })
     return name
   }
 
   /** Drops the copy once ClickHouse has stored the batch. */
   async settleInflight(name: string): Promise<void> {
     await rm(join(this.#inflightDir, name), { force: true })
+  }
+
+  /** Whether the last write to the directory succeeded. */
+  get health(): SpoolHealth {
+    return this.#failure === undefined ? { state: 'writable' } : { state: 'failing', error: this.#failure }
+  }
+
+  /** Writes and removes a small file durably: whether the directory takes writes again after a failure. */
+  async probe(): Promise<boolean> {
+    try {
+      await this.#writeDurably('probe', [Buffer.from(String(process.pid))])
+      await rm(join(this.#dir, 'probe'), { force: true })
+      await this.#retryLeftovers()
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /** Gives up the directory's lock (graceful stop). */
+  close(): void {
+    this.#lock.release()
+  }
+
+  /** Runs a write, keeping its failure for `health` until a later write succeeds. */
+  async #track<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      const out = await write()
+      this.#failure = undefined
+      return out
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException
+      this.#failure = `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`
+      throw err
+    }
+  }
+
+  async #retryLeftovers(): Promise<void> {
+    for (const path of [...this.#leftovers]) {
+      await rm(path, { force: true })
+      this.#leftovers.delete(path)
+    }
   }
 
   /** Bytes on disk in live entries. */
@@ -220,17 +286,36 @@ export class Spool {
   async settleClaim(claim: SpoolClaim): Promise<void> {
     const file = claimFile(claim)
     const done = file.replace(/\.json$/, '.done')
-    await rename(join(this.#dir, file), join(this.#dir, done))
+    // Until the rename the claim is pending, and a failure here leaves it to be inserted again under its token.
+    await this.#track(() => rename(join(this.#dir, file), join(this.#dir, done)))
+    // From here the rows are stored: the entries leave the queue at once, whether or not their files can be
+    // removed now (left in the queue, they would be taken again under a new claim and stored twice). Files that
+    // cannot be removed yet are retried later; the .done file finishes the job at the next start.
     this.#claims.delete(file)
-    await Promise.all(claim.names.map((name) => this.remove(name)))
-    await rm(join(this.#dir, done), { force: true })
+    const removeOrRemember = async (path: string): Promise<void> => {
+      try {
+        await rm(path, { force: true })
+      } catch {
+        this.#leftovers.add(path)
+      }
+    }
+    await Promise.all(
+      claim.names.map(async (name) => {
+        const size = this.#files.get(name)
+        if (size === undefined) return
+        await removeOrRemember(join(this.#dir, name))
+        this.#files.delete(name)
+        this.#bytes -= size
+      }),
+    )
+    await removeOrRemember(join(this.#dir, done))
   }
 
   /** Deletes an entry once its rows are stored. */
   async remove(name: string): Promise<void> {
     const size = this.#files.get(name)
     if (size === undefined) return
-    await rm(join(this.#dir, name), { force: true })
+    await this.#track(() => rm(join(this.#dir, name), { force: true }))
     this.#files.delete(name)
     this.#bytes -= size
   }
@@ -238,15 +323,23 @@ export class Spool {
   /** Keeps rows ClickHouse refused outright in `dead/`, out of every queue but on disk for an operator. */
   async buryRows(parts: readonly SpoolPart[]): Promise<string> {
     const { buffers } = encodeEntry(parts)
-    await mkdir(this.#deadDir, { recursive: true })
+    await this.#track(() => mkdir(this.#deadDir, { recursive: true }))
     const name = `${String(this.#seq++).padStart(16, '0')}.spool`
-    const fh = await open(join(this.#deadDir, name), 'w')
-    try {
-      await fh.writev(buffers)
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
+    const path = join(this.#deadDir, name)
+    await this.#track(async () => {
+      try {
+        const fh = await open(path, 'w')
+        try {
+          await writeFully(fh, buffers)
+          await fh.sync()
+        } finally {
+          await fh.close()
+        }
+      } catch (err) {
+        await rm(path, { force: true }).catch(() => undefined)
+        throw err
+      }
+    })
     return name
   }
 
@@ -254,8 +347,10 @@ export class Spool {
   async bury(name: string): Promise<void> {
     const size = this.#files.get(name)
     if (size === undefined) return
-    await mkdir(this.#deadDir, { recursive: true })
-    await rename(join(this.#dir, name), join(this.#deadDir, name))
+    await this.#track(async () => {
+      await mkdir(this.#deadDir, { recursive: true })
+      await rename(join(this.#dir, name), join(this.#deadDir, name))
+    })
     this.#files.delete(name)
     this.#bytes -= size
   }
@@ -263,15 +358,29 @@ export class Spool {
   /** Writes a file whole or not at all, and durably: a temporary name, fsync, rename, fsync of the directory. */
   async #writeDurably(name: string, buffers: readonly Buffer[]): Promise<void> {
     const tmp = join(this.#dir, `${name}.tmp`)
-    const fh = await open(tmp, 'w')
-    try {
-      await fh.writev(buffers)
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
-    await rename(tmp, join(this.#dir, name))
-    await this.#syncDir()
+    await this.#track(async () => {
+      try {
+        const fh = await open(tmp, 'w')
+        try {
+          await writeFully(fh, buffers)
+          await fh.sync()
+        } finally {
+          await fh.close()
+        }
+        await rename(tmp, join(this.#dir, name))
+      } catch (err) {
+        // A partial file must not stay behind: it holds disk space the next attempt needs.
+        await rm(tmp, { force: true }).catch(() => undefined)
+        throw err
+      }
+      try {
+        await this.#syncDir()
+      } catch (err) {
+        // Not known to be durable, so not acknowledged: take it back rather than leave an entry nobody counts.
+        await rm(join(this.#dir, name), { force: true }).catch(() => undefined)
+        throw err
+      }
+    })
   }
 
   async #syncDir(): Promise<void> {
@@ -281,6 +390,28 @@ export class Spool {
     } finally {
       await fh.close()
     }
+  }
+}
+
+/**
+ * Writes every byte or throws. `writev` may write less than asked (a filesystem that fills up mid-write writes
+ * what fits and returns its count; the next call gets ENOSPC), so it is called again on what is left.
+ */
+export async function writeFully(fh: { writev(buffers: Buffer[]): Promise<{ bytesWritten: number }> }, buffers: readonly Buffer[]): Promise<void> {
+  let left = buffers.filter((b) => b.length > 0)
+  while (left.length > 0) {
+    const { bytesWritten } = await fh.writev(left)
+    if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress (0 bytes written)'), { code: 'EIO' })
+    let skip = bytesWritten
+    const rest: Buffer[] = []
+    for (const b of left) {
+      if (skip >= b.length) skip -= b.length
+      else {
+        rest.push(skip > 0 ? b.subarray(skip) : b)
+        skip = 0
+      }
+    }
+    left = rest
   }
 }
 

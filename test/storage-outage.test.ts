@@ -155,10 +155,11 @@ describe('storage outage', () => {
       lastEntries = c.collector.writer.spool.entries
     }
 
+    // Records are still made durable (in the spool), but ClickHouse cannot take writes: not ready (issue 16).
     const ready = await fetch(`${c.url}/readyz`)
-    expect(ready.status).toBe(200)
+    expect(ready.status).toBe(503)
     const readyBody = (await ready.json()) as { ready: boolean; storage: string; spool: { entries: number; bytes: number } }
-    expect(readyBody).toMatchObject({ ready: true, storage: 'degraded', spool: { entries: 8 } })
+    expect(readyBody).toMatchObject({ ready: false, storage: 'degraded', spool: { entries: 8, state: 'writable' } })
     expect(readyBody.spool.bytes).toBeGreaterThan(0)
     expect(await stored('outage-main')).toEqual({ rows: 0, ids: 0, rollup: 0, quarantine: 0, quarantineHashes: 0 })
     expect(c.sink.calls.filter((x) => x.outcome === 'stored')).toEqual([])

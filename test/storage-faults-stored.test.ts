@@ -1,0 +1,3 @@
+import { storageFaultsSuite } from './support/storage-faults-suite.ts'
+
+storageFaultsSuite('stored')

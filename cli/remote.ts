@@ -1,4 +1,5 @@
 import type { HighwayEnv } from '../config/index.ts'
+import type { ParsedFlags } from './flags.ts'
 
 /** A running Highway, as CLI commands reach it. */
 export interface Remote {
@@ -43,4 +44,9 @@ export function windowQuery(options: { from?: string; to?: string; version?: str
   if (options.version) q.set('version', options.version)
   const s = q.toString()
   return s ? `?${s}` : ''
+}
+
+/** `--url` and `--api-key` over the environment's HIGHWAY_URL and HIGHWAY_API_KEY, as connect() takes them. */
+export function remoteOptions(args: ParsedFlags, env: HighwayEnv): { url?: string; apiKey?: string; env: HighwayEnv } {
+  return { env, ...(args.values.url ? { url: args.values.url } : {}), ...(args.values['api-key'] ? { apiKey: args.values['api-key'] } : {}) }
 }

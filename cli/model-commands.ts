@@ -1,6 +1,6 @@
 import type { HighwayEnv } from '../config/index.ts'
 import type { Command } from './command-context.ts'
-import { connect, remoteOptions } from './remote.ts'
+import { callHighway, connect, remoteOptions } from './remote.ts'
 
 /** A running Highway as the model commands reach it: reads and operator actions. */
 export interface ModelRemote {
@@ -16,26 +16,7 @@ export function connectModelRemote(options: { url?: string; apiKey?: string; env
   return {
     url: remote.url,
     get: (path) => remote.get(path),
-    async post(path, body) {
-      let res: Response
-      try {
-        res = await fetch(`${remote.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: JSON.stringify(body) })
-      } catch (err) {
-        throw new Error(`cannot reach Highway at ${remote.url} (${(err as Error).message}); start it with \`highway start\` or pass --url`)
-      }
-      const text = await res.text()
-      let parsed: unknown = text
-      try {
-        parsed = JSON.parse(text)
-      } catch {
-        // not JSON: keep the text
-      }
-      if (!res.ok) {
-        const message = typeof parsed === 'object' && parsed !== null && 'error' in parsed ? String((parsed as { error: unknown }).error) : text.slice(0, 300)
-        throw new Error(`${res.status} from ${remote.url}${path}: ${message}`)
-      }
-      return parsed
-    },
+    post: (path, body) => callHighway({ url: remote.url, path, method: 'POST', body, ...(key ? { apiKey: key } : {}) }),
   }
 }
 

@@ -43,7 +43,7 @@ export async function callHighway(options: { url: string; path: string; method: 
   return body
 }
 
-// node:http rather than fetch: the first fetch loads undici, ~10 MB and 100 ms or more of start-up for what is, in a
+// node:http rather than fetch: the first fetch loads undici, ~9 MB and a large share of start-up for what is, in a
 // CLI command, a single request (bench/RESULTS.md, cli). No redirects are followed; Highway answers none.
 async function exchange(url: string, method: 'GET' | 'POST', headers: Record<string, string>, body: string | undefined): Promise<{ status: number; text: string }> {
   const target = new URL(url)

@@ -26,6 +26,10 @@ const BENCHES: Record<string, { readonly describe: string; readonly load: () => 
     describe: 'one evaluation tick of 100 SLOs over 30 days of rollups fed by 100M predictions, next to raw scans',
     load: async () => (await import('./slo.ts')).runSloBench,
   },
+  cli: {
+    describe: '`highway` start-up (--help, slo validate, slo list against a service): wall time and peak RSS, dist vs tsx vs node -e 0',
+    load: async () => (await import('./cli.ts')).runCliBench,
+  },
 }
 
 const USAGE = `Usage: npm run bench -- <benchmark> [--quick] [options]

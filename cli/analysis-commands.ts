@@ -1,6 +1,7 @@
 import type { DriftColumnResult, DriftResult, PerformanceResult, QualityResult } from '../analyzer/index.ts'
+import type { Command } from './command-context.ts'
 import type { Remote } from './remote.ts'
-import { windowQuery } from './remote.ts'
+import { connect, remoteOptions, windowQuery } from './remote.ts'
 
 const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined ? '—' : Number.isInteger(v) ? String(v) : v.toPrecision(digits))
 
@@ -71,4 +72,23 @@ export async function runAnalysisCommand(
   if (command === 'drift') return renderDrift(body as DriftResult)
   if (command === 'quality') return renderQuality(body as QualityResult)
   return renderPerformance(body as PerformanceResult)
+}
+
+/** `highway drift | quality | performance --model M`: one analysis of a window, from a running Highway. */
+export const analysisCommand: Command = async ({ command, args, env, help, stdout, stderr }) => {
+  if (command !== 'drift' && command !== 'quality' && command !== 'performance') throw new Error(`not an analysis command: ${command}`)
+  if (!args.values.model) {
+    stderr.write(`highway ${command}: --model is required\n\n${help}\n`)
+    return 2
+  }
+  const remote = connect(remoteOptions(args, env))
+  const out = await runAnalysisCommand(command, remote, {
+    model: args.values.model,
+    json: args.values.json ?? false,
+    ...(args.values.from ? { from: args.values.from } : {}),
+    ...(args.values.to ? { to: args.values.to } : {}),
+    ...(args.values.version ? { version: args.values.version } : {}),
+  })
+  stdout.write(`${out}\n`)
+  return 0
 }

@@ -7,8 +7,11 @@ import { createLogger } from './logger.ts'
 import { startService } from './service.ts'
 import type { DriftResult, PerformanceResult } from '../analyzer/index.ts'
 import { renderDrift, renderPerformance } from './analysis-commands.ts'
+import type { Command } from './command-context.ts'
+import { packagePath } from './package-root.ts'
 
-const HOUR_CSV = new URL('../datasets/bike-sharing/hour.csv', import.meta.url)
+// From the package root: this module runs from cli/ and from dist/cli/.
+const HOUR_CSV = packagePath('datasets/bike-sharing/hour.csv')
 const MODEL = 'bike-demand'
 
 /** The demo model: hourly bike demand (UCI bike sharing), features as published, target `cnt`. */
@@ -157,3 +160,7 @@ export async function runDemo(options: { dataDir: string | undefined; rows: numb
     await service.close()
   }
 }
+
+/** `highway demo [--data-dir D] [--rows N]`. */
+export const demoCommand: Command = ({ args, version }) =>
+  runDemo({ dataDir: args.values['data-dir'], rows: args.values.rows === undefined ? undefined : Number(args.values.rows), json: args.values.json ?? false, version })

@@ -1,5 +1,6 @@
 import type { HighwayEnv } from '../config/index.ts'
-import { connect } from './remote.ts'
+import type { Command } from './command-context.ts'
+import { callHighway, connect, remoteOptions } from './remote.ts'
 
 /** A running Highway as the model commands reach it: reads and operator actions. */
 export interface ModelRemote {
@@ -15,26 +16,7 @@ export function connectModelRemote(options: { url?: string; apiKey?: string; env
   return {
     url: remote.url,
     get: (path) => remote.get(path),
-    async post(path, body) {
-      let res: Response
-      try {
-        res = await fetch(`${remote.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: JSON.stringify(body) })
-      } catch (err) {
-        throw new Error(`cannot reach Highway at ${remote.url} (${(err as Error).message}); start it with \`highway start\` or pass --url`)
-      }
-      const text = await res.text()
-      let parsed: unknown = text
-      try {
-        parsed = JSON.parse(text)
-      } catch {
-        // not JSON: keep the text
-      }
-      if (!res.ok) {
-        const message = typeof parsed === 'object' && parsed !== null && 'error' in parsed ? String((parsed as { error: unknown }).error) : text.slice(0, 300)
-        throw new Error(`${res.status} from ${remote.url}${path}: ${message}`)
-      }
-      return parsed
-    },
+    post: (path, body) => callHighway({ url: remote.url, path, method: 'POST', body, ...(key ? { apiKey: key } : {}) }),
   }
 }
 
@@ -155,4 +137,43 @@ export function parseSteps(raw: string | undefined): { ok: true; value: number[]
   const steps = raw.split(',').map((s) => Number(s.trim()))
   if (steps.length === 0 || steps.some((s) => !Number.isFinite(s) || s <= 0 || s > 100)) return { ok: false, error: `--steps must be comma-separated percentages in (0, 100], got "${raw}"` }
   return { ok: true, value: steps }
+}
+
+/** `highway models | release | rollback`: the registry and releases of a running Highway. */
+export const modelCommand: Command = async ({ command, args, env, help, stdout, stderr }) => {
+  const fail = (message: string): number => {
+    stderr.write(`highway ${command}: ${message}\n\n${help}\n`)
+    return 2
+  }
+  const remote = connectModelRemote(remoteOptions(args, env))
+  const json = args.values.json ?? false
+  const positiveInt = (raw: string | undefined): number | undefined => {
+    const n = Number(raw)
+    return raw !== undefined && /^\d+$/.test(raw) && n > 0 ? n : undefined
+  }
+  let out: string
+  if (command === 'models') {
+    const [sub = 'list', model] = args.positionals
+    if (sub !== 'list' && sub !== 'show') return fail(`unknown subcommand ${JSON.stringify(sub)}`)
+    if (sub === 'show' && !model) return fail('give the model: highway models show M')
+    out = await runModelsCommand(remote, { sub, ...(model ? { model } : {}), json })
+  } else if (command === 'release') {
+    const version = positiveInt(args.values.version)
+    if (!args.values.model || version === undefined) return fail('--model and --version (a positive integer) are required')
+    if (!['canary', 'shadow', 'bluegreen'].includes(args.values.strategy ?? '')) return fail(`--strategy must be canary, shadow or bluegreen, got ${JSON.stringify(args.values.strategy ?? '')}`)
+    const steps = parseSteps(args.values.steps)
+    if (!steps.ok) return fail(steps.error)
+    const interval = args.values.interval === undefined ? undefined : Number(args.values.interval)
+    if (interval !== undefined && !(interval > 0)) return fail(`--interval must be a positive number of seconds, got "${args.values.interval}"`)
+    out = await runReleaseCommand(remote, { model: args.values.model, version, strategy: args.values.strategy!, fix: args.values.fix ?? false, json, ...(steps.value ? { steps: steps.value } : {}), ...(interval !== undefined ? { intervalSeconds: interval } : {}) })
+  } else if (command === 'rollback') {
+    if (!args.values.model) return fail('--model is required')
+    const to = args.values.to === undefined ? undefined : positiveInt(args.values.to)
+    if (args.values.to !== undefined && to === undefined) return fail(`--to must be a positive integer, got "${args.values.to}"`)
+    out = await runRollbackCommand(remote, { model: args.values.model, json, ...(to !== undefined ? { to } : {}) })
+  } else {
+    throw new Error(`not a model command: ${command}`)
+  }
+  stdout.write(`${out}\n`)
+  return 0
 }

@@ -2,13 +2,11 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import type { DriftResult, PerformanceResult, QualityResult } from '../analyzer/index.ts'
 import { renderReport, type ReportBucket } from '../analyzer/report/index.ts'
-import { windowQuery, type Remote } from './remote.ts'
+import type { Command } from './command-context.ts'
+import { connect, remoteOptions, windowQuery, type Remote } from './remote.ts'
+import { DEFAULT_REPORT_BUCKETS, MAX_REPORT_BUCKETS, parseBucketCount } from './report-buckets.ts'
 
-/** Buckets of the "over time" charts unless `--buckets` says otherwise. */
-export const DEFAULT_REPORT_BUCKETS = 12
-
-/** Upper bound of `--buckets`: each bucket costs two requests, and more bars than this are unreadable anyway. */
-export const MAX_REPORT_BUCKETS = 96
+export { DEFAULT_REPORT_BUCKETS, MAX_REPORT_BUCKETS, parseBucketCount } from './report-buckets.ts'
 
 // A few requests at a time: enough to hide latency, few enough not to crowd a service that is also ingesting.
 const DEFAULT_CONCURRENCY = 4
@@ -32,14 +30,6 @@ export interface ReportCommandOptions {
   readonly progress?: ProgressSink
   /** Clock for the page's "generated at" (tests pin it). */
   readonly now?: () => number
-}
-
-/** Parses `--buckets`: an integer from 1 to MAX_REPORT_BUCKETS, default DEFAULT_REPORT_BUCKETS. */
-export function parseBucketCount(raw: string | undefined): { ok: true; value: number } | { ok: false; error: string } {
-  if (raw === undefined) return { ok: true, value: DEFAULT_REPORT_BUCKETS }
-  const n = Number(raw)
-  if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(n) || n < 1 || n > MAX_REPORT_BUCKETS) return { ok: false, error: `--buckets must be an integer from 1 to ${MAX_REPORT_BUCKETS}, got "${raw}"` }
-  return { ok: true, value: n }
 }
 
 /** Splits [fromMs, toMs) into `count` consecutive buckets of (nearly) equal length; fewer when the window has fewer milliseconds. Pure. */
@@ -139,4 +129,30 @@ export async function runReportCommand(remote: Remote, options: ReportCommandOpt
     dataset_drifted: drift.dataset.drifted,
     drifted_features: drift.features.filter((f) => f.drifted).map((f) => f.feature),
   })
+}
+
+/** `highway report --model M`: the window's report page, from a running Highway. */
+export const reportCommand: Command = async ({ args, env, help, stdout, stderr }) => {
+  if (!args.values.model) {
+    stderr.write(`highway report: --model is required\n\n${help}\n`)
+    return 2
+  }
+  const buckets = parseBucketCount(args.values.buckets)
+  if (!buckets.ok) {
+    stderr.write(`highway report: ${buckets.error}\n`)
+    return 2
+  }
+  const remote = connect(remoteOptions(args, env))
+  const out = await runReportCommand(remote, {
+    model: args.values.model,
+    json: args.values.json ?? false,
+    buckets: buckets.value,
+    progress: stderr,
+    ...(args.values.from ? { from: args.values.from } : {}),
+    ...(args.values.to ? { to: args.values.to } : {}),
+    ...(args.values.version ? { version: args.values.version } : {}),
+    ...(args.values.out ? { out: args.values.out } : {}),
+  })
+  stdout.write(`${out}\n`)
+  return 0
 }

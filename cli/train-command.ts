@@ -2,6 +2,7 @@ import type { Config } from '../config/index.ts'
 import { DataSourceError, parseDataArgument, reproduceVersion, resolveTraining, trainModel, TrainingConfigError, TrainingError, type TrainingEvent } from '../pipeline/train/index.ts'
 import { createRegistry, RegistryError } from '../serving/registry/index.ts'
 import { openStore, type Store } from '../store/index.ts'
+import type { Command } from './command-context.ts'
 import { createProgressBar, type ProgressSink } from './progress.ts'
 
 /** What `highway train` was asked to do. */
@@ -108,4 +109,24 @@ export async function runTrainCommand(config: Config, command: TrainCommand, io:
   } finally {
     await store?.close()
   }
+}
+
+/** `highway train --model M` or `highway train --reproduce M V`; exit 0 registered and eligible, 1 failed, 2 usage. */
+export const trainCommand: Command = async ({ args, help, stdout, stderr, config: resolveConfig }) => {
+  const json = args.values.json ?? false
+  const reproduce = args.values.reproduce
+  if (reproduce !== undefined ? args.positionals.length !== 1 || args.values.model !== undefined : !args.values.model || args.positionals.length > 0) {
+    stderr.write(`highway train: give --model M, or --reproduce M V\n\n${help}\n`)
+    return 2
+  }
+  const config = await resolveConfig()
+  const result = await runTrainCommand(
+    config,
+    reproduce !== undefined
+      ? { kind: 'reproduce', model: reproduce, version: args.positionals[0]!, json }
+      : { kind: 'train', model: args.values.model!, json, ...(args.values.data ? { data: args.values.data } : {}), ...(args.values.target ? { target: args.values.target } : {}) },
+    { progress: stderr },
+  )
+  ;(result.exitCode === 2 ? stderr : stdout).write(`${result.output}\n`)
+  return result.exitCode
 }

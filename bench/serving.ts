@@ -1,6 +1,7 @@
 // `npm run bench -- serving`: single-row Open Inference Protocol inference through Highway against a bare node:http
 // server calling the same ORT session, a worker-pool variant, and the in-process session.run ceiling, all in one
-// run; plus the cost of prediction logging. Targets (issue 3): Highway ÷ bare ≥ 0.7, logging overhead ≤ 15%.
+// run; plus the cost of prediction logging. Targets (issue 3): Highway ÷ bare ≥ 0.7, logging overhead ≤ 15%;
+// (issue 11) sequential keep-alive single-row requests: Highway p50 ≤ 1.15 × bare, throughput ≥ 0.85 × bare.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
@@ -13,7 +14,9 @@ import { round, type Bench, type BenchSection, type BenchTarget } from './report
 
 const TARGET_SCRIPT = fileURLToPath(new URL('./serving-target.ts', import.meta.url))
 const MODEL_PATH = fileURLToPath(new URL('../test/fixtures/onnx/binary.onnx', import.meta.url))
-const MODES = ['bare', 'workers', 'express', 'highway-express', 'highway', 'highway-log'] as const
+const MODES = ['bare', 'workers', 'express', 'highway', 'highway-log'] as const
+// Sequential keep-alive requests (one connection): the latency a single client sees, Highway against bare.
+const SEQUENTIAL_MODES = ['bare', 'highway'] as const
 type Mode = (typeof MODES)[number]
 
 interface Child {
@@ -191,7 +194,12 @@ export const runServingBench: Bench = async (options) => {
     // of per-round ratios.
     const rounds = options.quick ? 2 : 5
     const perRound: Array<Partial<Record<Mode, Phase>>> = []
+    const sequential: Array<Record<(typeof SEQUENTIAL_MODES)[number], Phase>> = []
     for (let r = 0; r < rounds; r++) {
+      const seq = {} as Record<(typeof SEQUENTIAL_MODES)[number], Phase>
+      for (const mode of SEQUENTIAL_MODES) seq[mode] = await closedLoop(children[mode]!, bodies(Math.max(500, Math.round(((sequential[r - 1]?.[mode]?.perSecond ?? 1500) * seconds) / rounds))), 1)
+      sequential.push(seq)
+      options.log(`round ${r + 1} sequential: ${SEQUENTIAL_MODES.map((m) => `${m} ${Math.round(seq[m].perSecond)}/s p50 ${seq[m].p50.toFixed(3)} ms`).join(', ')}`)
       const round: Partial<Record<Mode, Phase>> = {}
       for (const mode of MODES) {
         const child = children[mode]!
@@ -210,6 +218,8 @@ export const runServingBench: Bench = async (options) => {
     // CPU per request of the serving process is steadier than throughput on a shared machine: a second view of the cost.
     const cpuPer = (p: Phase) => p.serverCpu / p.perSecond
     ratios.logCpu = median(perRound.map((r) => cpuPer(r['highway-log']!) / cpuPer(r.highway!) - 1))
+    const seqP50 = median(sequential.map((r) => r.highway.p50 / r.bare.p50))
+    const seqRate = median(sequential.map((r) => r.highway.perSecond / r.bare.perSecond))
     for (const rate of args.rates) {
       for (const mode of MODES) {
         const o = await openLoop(children[mode]!, bodies(Math.round((rate * seconds) / 2)), rate)
@@ -237,6 +247,15 @@ export const runServingBench: Bench = async (options) => {
         ],
       },
       {
+        title: 'Sequential keep-alive requests (1 connection), single-row V2 infer',
+        columns: ['target', 'req/s', 'p50 ms', 'p99 ms', 'p50 ÷ bare', 'req/s ÷ bare'],
+        rows: SEQUENTIAL_MODES.map((m) => {
+          const p = medianPhase(sequential.map((r) => r[m]))
+          return [m, Math.round(p.perSecond), round(p.p50, 3), round(p.p99, 3), round(median(sequential.map((r) => r[m].p50 / r.bare.p50)), 3), round(median(sequential.map((r) => r[m].perSecond / r.bare.perSecond)), 3)]
+        }),
+        notes: ['medians of per-round ratios; each round measures bare then Highway back to back'],
+      },
+      {
         title: 'Open loop at fixed rates: latency from the scheduled start, ms (p50 / p99)',
         columns: ['target', ...args.rates.map((r) => `${r}/s`)],
         rows: MODES.map((m) => [m, ...open[m]!.map((o) => `${o.p50.toFixed(2)} / ${o.p99.toFixed(2)}${o.othersCores > 0.25 ? ' (contended)' : ''}`)]),
@@ -245,6 +264,8 @@ export const runServingBench: Bench = async (options) => {
     ]
     const targets: BenchTarget[] = [
       { name: 'Highway V2 infer ÷ bare node:http (closed loop req/s)', target: '≥ 0.7', measured: ratio.toFixed(3), met: ratio >= 0.7 },
+      { name: 'sequential single-row V2 infer: Highway p50 ÷ bare p50', target: '≤ 1.15', measured: seqP50.toFixed(3), met: seqP50 <= 1.15 },
+      { name: 'sequential single-row V2 infer: Highway req/s ÷ bare req/s', target: '≥ 0.85', measured: seqRate.toFixed(3), met: seqRate >= 0.85 },
       // Throughput alone is noisy on a shared machine (it has come out negative): the verdict takes the larger of the
       // throughput loss and the extra CPU per request.
       { name: 'prediction logging overhead (max of throughput loss, extra CPU/request)', target: '≤ 15%', measured: `${(Math.max(logOverhead, ratios.logCpu) * 100).toFixed(1)}%`, met: Math.max(logOverhead, ratios.logCpu) <= 0.15 },
@@ -259,6 +280,8 @@ export const runServingBench: Bench = async (options) => {
         closed: Object.fromEntries(MODES.map((m) => [m, { perSecond: Math.round(closed[m]!.perSecond), p50: round(closed[m]!.p50, 2), p99: round(closed[m]!.p99, 2), othersCores: round(closed[m]!.othersCores, 2) }])),
         open: Object.fromEntries(MODES.map((m) => [m, open[m]!.map((o, i) => ({ rate: args.rates[i], p50: round(o.p50, 2), p99: round(o.p99, 2) }))])),
         ratio: round(ratio, 3),
+        sequentialP50Ratio: round(seqP50, 3),
+        sequentialRateRatio: round(seqRate, 3),
         ratioWithLog: round(ratioLog, 3),
         workersRatio: round(ratios.workers, 3),
         expressRatio: round(ratios.express, 3),

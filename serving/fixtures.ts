@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { ModelSignature } from '../pipeline/contract.ts'
+import type { ModelSignature } from '../contract/index.ts'
 import type { LoadableVersion } from './types.ts'
 
 /** The committed test models (scripts/fixtures/onnx_models.py → test/fixtures/onnx/). */

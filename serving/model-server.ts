@@ -1,11 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { AppError } from '../server/index.ts'
-import { modelSignatureSchema, TEXT_VECTOR_SUFFIX, type ModelSignature, type TextTransform } from '../pipeline/contract.ts'
-import { featurizeText } from '../pipeline/featurize/index.ts'
+import { buildFeeds, checkFeatures, featurizeText, modelSignatureSchema, outputNameOf, readOutputRows, TEXT_VECTOR_SUFFIX, type ModelSignature, type OutputRow, type TextFeaturizer, type TextTransform } from '../contract/index.ts'
 import { bucketOf } from './bucket.ts'
 import { createInThreadEngine, type EngineSession, type InferenceEngine } from './engine.ts'
-import { buildFeeds, checkFeatures, outputNameOf, readOutputRows, type OutputRow, type TextFeaturizer } from './features.ts'
 import type { ServingMetrics } from './metrics.ts'
 import type { PredictionLog, PredictionLogRecord } from './prediction-log.ts'
 import { ShadowQueue } from './shadow-queue.ts'
@@ -18,7 +16,7 @@ export interface ModelServerOptions {
   readonly metrics?: ServingMetrics
   /** Where every prediction is logged (never awaited on the request path). */
   readonly log?: PredictionLog
-  /** Builds `<feature>__vector` inputs of text features; default the shared `featurizeText` of pipeline/featurize. */
+  /** Builds `<feature>__vector` inputs of text features; default the contract's shared `featurizeText`. */
   readonly featurizeText?: TextFeaturizer
   /** Shadow requests that may wait; beyond this they are dropped and counted. */
   readonly shadowQueueSize?: number

@@ -1,4 +1,4 @@
-import type { ModelParams } from '../contract.ts'
+import type { ModelParams } from '../../contract/index.ts'
 
 /** Options of explainLinear. */
 export interface LinearExplanationOptions {

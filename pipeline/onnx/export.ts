@@ -8,7 +8,7 @@ import {
   type ModelSignature,
   type Preprocessor,
   type SignatureInput,
-} from '../contract.ts'
+} from '../../contract/index.ts'
 import { ModelParamsError, type ModelShape, modelShape } from '../forward.ts'
 import { OnnxExportError } from './errors.ts'
 import { BATCH, GraphBuilder } from './graph-builder.ts'

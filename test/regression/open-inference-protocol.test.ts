@@ -225,7 +225,7 @@ describe('datatypes: every datatype of the spec converts exactly or is refused n
     expect(asJson.json.error).toContain('output "i64_echo" element 0 (9007199254740993) is beyond ±2^53')
   })
 
-  it.each([
+  it.each<{ name: string; over: Record<string, { datatype: string; data: unknown[] }>; says: string }>([
     { name: 'INT64 beyond ±2^53 as a JSON number', over: { i64: { datatype: 'INT64', data: ['RAW'] } }, says: 'inputs[2] ("i64").data[0]: 9007199254740992 is beyond ±2^53' },
     { name: '3,000,000,000 into an INT32 input', over: { i32: { datatype: 'INT32', data: [3_000_000_000] } }, says: 'inputs[1] ("i32").data[0]: 3000000000 is outside the range of INT32' },
     { name: '3,000,000,000 as INT64 into an INT32 input', over: { i32: { datatype: 'INT64', data: [3_000_000_000] } }, says: 'inputs[1] ("i32").data[0]: 3000000000 (INT64) cannot be carried exactly by this model\'s INT32 input' },

@@ -513,7 +513,7 @@ function parseSignature(v: LoadableVersion): ModelSignature {
   return parsed.data
 }
 
-/** Differences between a signature and the graph's inputs/outputs (pipeline/contract.ts). */
+/** Differences between a signature and the graph's inputs/outputs (contract/signature.ts). */
 function checkGraph(signature: ModelSignature, session: EngineSession): string[] {
   const problems: string[] = []
   const inputs = new Map(session.inputs.map((i) => [i.name, i]))

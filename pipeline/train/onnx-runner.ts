@@ -8,7 +8,7 @@ import { percentile, type InvalidInputCase } from '../gates/index.ts'
 
 /*
  * onnxruntime-node at the edge of training: the exported graph is run as serving runs it (feeds built from the
- * signature per pipeline/contract.ts), for the parity check, latency, the invalid-input probes, permutation
+ * signature per contract/signature.ts), for the parity check, latency, the invalid-input probes, permutation
  * importance and re-scoring the champion's artifact.
  */
 

@@ -3,8 +3,8 @@
 //   bare        node:http + JSON.parse + the ORT session in-thread: the floor any server pays
 //   workers     node:http + a worker_threads pool (one per core) each holding the same session: the alternative
 //   express     express 5 + express.json() + the bare handler: what the framework alone costs
-//   highway-express  the Highway path through express only (no fast path), without prediction logging
-//   highway     the Highway service path (fast V2 infer path in front of the collector shell) without prediction logging
+//   highway     the Highway service path (the HTTP shell of server/ with the collector's and serving's routes, as
+//               cli/service.ts wires them) without prediction logging
 //   highway-log the same with prediction logging into the co-located collector (chDB), as `highway start` runs
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { availableParallelism } from 'node:os'
@@ -15,10 +15,9 @@ import * as ort from 'onnxruntime-node'
 import express from 'express'
 import { parseConfig } from '../config/index.ts'
 import { createCollector, type Collector } from '../collector/index.ts'
-import { Authenticator, HttpMetrics, type Logger } from '../server/index.ts'
-import { createLegacyApp } from '../cli/legacy-express.ts'
+import { Authenticator, BodyBudget, createHttpShell, HttpMetrics, type Logger, type Route } from '../server/index.ts'
 import { createIngestWriter, findStoredRecords, openStore, readModelCounts, StoreError } from '../store/index.ts'
-import { createCollectorSubmit, createFastInfer, createQueuedPredictionLog, fixtureVersion, ModelServer, mountServingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
+import { createCollectorSubmit, createQueuedPredictionLog, fixtureVersion, ModelServer, servingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
 
 const [mode = 'bare', dataDir = '/tmp/highway-bench-serving'] = process.argv.slice(2)
 const MODEL_PATH = fileURLToPath(new URL('../test/fixtures/onnx/binary.onnx', import.meta.url))
@@ -161,7 +160,6 @@ async function highway(withLog: boolean): Promise<string> {
   const store = await openStore({ mode: 'embedded', dataDir, database: 'highway', retentionDays: 90 })
   const reader = { readModelCounts: (models: readonly string[]) => readModelCounts(store, models), findStoredRecords: (q: Parameters<typeof findStoredRecords>[1]) => findStoredRecords(store, q) }
   let log: PredictionLog | undefined
-  let fast: ReturnType<typeof createFastInfer> | undefined
   // The same wiring as cli/service.ts, with the prediction log optional.
   const http = new HttpMetrics()
   const auth = new Authenticator([])
@@ -173,13 +171,19 @@ async function highway(withLog: boolean): Promise<string> {
     logger,
     registry: http.registry,
   })
-  const legacy = createLegacyApp({ auth, logger })
   const metrics = new ServingMetrics(http.registry)
   if (withLog) log = createQueuedPredictionLog({ submit: createCollectorSubmit({ collector: () => collector, models: config.models, retentionDays: 90, reader }), onDrop: (model, n, reason) => metrics.logDropped.inc({ model, reason }, n) })
   const server = new ModelServer({ metrics, ...(log ? { log } : {}) })
-  mountServingRoutes(legacy.app, { server, version: 'bench', requireScope: legacy.requireScope })
-  legacy.finish()
-  if (mode !== 'highway-express') fast = createFastInfer({ server, auth, observe: (route, status, seconds) => http.requestSeconds.observe({ method: 'POST', route, status: String(status) }, seconds) })
+  const routes: Route[] = [...collector.routes, ...servingRoutes({ server, version: 'bench' })]
+  const shell = createHttpShell({
+    routes,
+    auth,
+    bodies: new BodyBudget(config.ingest.maxInflightBodyBytes),
+    metrics: http,
+    logger,
+    maxBodyBytes: 8 * 1024 * 1024,
+    origins: { loopback: true, allowedOrigins: new Set() },
+  })
   await server.load(fixtureVersion('binary', 'bench', 1))
   process.on('SIGTERM', () => {
     void (async () => {
@@ -191,8 +195,7 @@ async function highway(withLog: boolean): Promise<string> {
       process.exit(0)
     })()
   })
-  const f = fast
-  return listen(f ? (req, res) => void (f(req, res) || legacy.app(req, res)) : legacy.app)
+  return listen(shell.listener)
 }
 
 async function expressOnly(): Promise<string> {

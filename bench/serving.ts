@@ -1,6 +1,7 @@
 // `npm run bench -- serving`: single-row Open Inference Protocol inference through Highway against a bare node:http
 // server calling the same ORT session, a worker-pool variant, and the in-process session.run ceiling, all in one
-// run; plus the cost of prediction logging. Targets (issue 3): Highway ÷ bare ≥ 0.7, logging overhead ≤ 15%.
+// run; plus the cost of prediction logging. Targets (issue 3): Highway ÷ bare ≥ 0.7, logging overhead ≤ 15%;
+// (issue 11) sequential keep-alive single-row requests: Highway p50 ≤ 1.15 × bare, throughput ≥ 0.85 × bare.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
@@ -13,7 +14,9 @@ import { round, type Bench, type BenchSection, type BenchTarget } from './report
 
 const TARGET_SCRIPT = fileURLToPath(new URL('./serving-target.ts', import.meta.url))
 const MODEL_PATH = fileURLToPath(new URL('../test/fixtures/onnx/binary.onnx', import.meta.url))
-const MODES = ['bare', 'workers', 'express', 'highway-express', 'highway', 'highway-log'] as const
+const MODES = ['bare', 'workers', 'express', 'highway', 'highway-log'] as const
+// Sequential keep-alive requests (one connection): the latency a single client sees, Highway against bare.
+const SEQUENTIAL_MODES = ['bare', 'highway'] as const
 type Mode = (typeof MODES)[number]
 
 interface Child {
@@ -168,10 +171,11 @@ function parseArgs(args: readonly string[]): { seconds: number; connections: num
 /** The serving benchmark. */
 export const runServingBench: Bench = async (options) => {
   if (options.args.includes('--help')) {
-    process.stdout.write('npm run bench -- serving [--quick] [--seconds 6] [--connections 8] [--rates 500,1000,2000]\n')
+    process.stdout.write('npm run bench -- serving [--quick] [--seconds 6] [--connections 8] [--rates 500,1000,2000] [--sequential]\n')
     return { bench: 'serving', sections: [], targets: [], failures: [], summary: {} }
   }
   const args = parseArgs(options.args)
+  if (options.args.includes('--sequential')) return sequentialOnly(options.quick ? 6 : 30, options.log)
   const seconds = options.quick ? 2 : args.seconds
   const tmp = makeTempDir('bench-serving')
   const failures: string[] = []
@@ -191,7 +195,12 @@ export const runServingBench: Bench = async (options) => {
     // of per-round ratios.
     const rounds = options.quick ? 2 : 5
     const perRound: Array<Partial<Record<Mode, Phase>>> = []
+    const sequential: Array<Record<(typeof SEQUENTIAL_MODES)[number], Phase>> = []
     for (let r = 0; r < rounds; r++) {
+      const seq = {} as Record<(typeof SEQUENTIAL_MODES)[number], Phase>
+      for (const mode of SEQUENTIAL_MODES) seq[mode] = await closedLoop(children[mode]!, bodies(Math.max(500, Math.round(((sequential[r - 1]?.[mode]?.perSecond ?? 1500) * seconds) / rounds))), 1)
+      sequential.push(seq)
+      options.log(`round ${r + 1} sequential: ${SEQUENTIAL_MODES.map((m) => `${m} ${Math.round(seq[m].perSecond)}/s p50 ${seq[m].p50.toFixed(3)} ms`).join(', ')}`)
       const round: Partial<Record<Mode, Phase>> = {}
       for (const mode of MODES) {
         const child = children[mode]!
@@ -210,6 +219,8 @@ export const runServingBench: Bench = async (options) => {
     // CPU per request of the serving process is steadier than throughput on a shared machine: a second view of the cost.
     const cpuPer = (p: Phase) => p.serverCpu / p.perSecond
     ratios.logCpu = median(perRound.map((r) => cpuPer(r['highway-log']!) / cpuPer(r.highway!) - 1))
+    const seqP50 = median(sequential.map((r) => r.highway.p50 / r.bare.p50))
+    const seqRate = median(sequential.map((r) => r.highway.perSecond / r.bare.perSecond))
     for (const rate of args.rates) {
       for (const mode of MODES) {
         const o = await openLoop(children[mode]!, bodies(Math.round((rate * seconds) / 2)), rate)
@@ -237,6 +248,15 @@ export const runServingBench: Bench = async (options) => {
         ],
       },
       {
+        title: 'Sequential keep-alive requests (1 connection), single-row V2 infer',
+        columns: ['target', 'req/s', 'p50 ms', 'p99 ms', 'p50 ÷ bare', 'req/s ÷ bare'],
+        rows: SEQUENTIAL_MODES.map((m) => {
+          const p = medianPhase(sequential.map((r) => r[m]))
+          return [m, Math.round(p.perSecond), round(p.p50, 3), round(p.p99, 3), round(median(sequential.map((r) => r[m].p50 / r.bare.p50)), 3), round(median(sequential.map((r) => r[m].perSecond / r.bare.perSecond)), 3)]
+        }),
+        notes: ['medians of per-round ratios; each round measures bare then Highway back to back'],
+      },
+      {
         title: 'Open loop at fixed rates: latency from the scheduled start, ms (p50 / p99)',
         columns: ['target', ...args.rates.map((r) => `${r}/s`)],
         rows: MODES.map((m) => [m, ...open[m]!.map((o) => `${o.p50.toFixed(2)} / ${o.p99.toFixed(2)}${o.othersCores > 0.25 ? ' (contended)' : ''}`)]),
@@ -245,6 +265,8 @@ export const runServingBench: Bench = async (options) => {
     ]
     const targets: BenchTarget[] = [
       { name: 'Highway V2 infer ÷ bare node:http (closed loop req/s)', target: '≥ 0.7', measured: ratio.toFixed(3), met: ratio >= 0.7 },
+      { name: 'sequential single-row V2 infer: Highway p50 ÷ bare p50', target: '≤ 1.15', measured: seqP50.toFixed(3), met: seqP50 <= 1.15 },
+      { name: 'sequential single-row V2 infer: Highway req/s ÷ bare req/s', target: '≥ 0.85', measured: seqRate.toFixed(3), met: seqRate >= 0.85 },
       // Throughput alone is noisy on a shared machine (it has come out negative): the verdict takes the larger of the
       // throughput loss and the extra CPU per request.
       { name: 'prediction logging overhead (max of throughput loss, extra CPU/request)', target: '≤ 15%', measured: `${(Math.max(logOverhead, ratios.logCpu) * 100).toFixed(1)}%`, met: Math.max(logOverhead, ratios.logCpu) <= 0.15 },
@@ -259,6 +281,8 @@ export const runServingBench: Bench = async (options) => {
         closed: Object.fromEntries(MODES.map((m) => [m, { perSecond: Math.round(closed[m]!.perSecond), p50: round(closed[m]!.p50, 2), p99: round(closed[m]!.p99, 2), othersCores: round(closed[m]!.othersCores, 2) }])),
         open: Object.fromEntries(MODES.map((m) => [m, open[m]!.map((o, i) => ({ rate: args.rates[i], p50: round(o.p50, 2), p99: round(o.p99, 2) }))])),
         ratio: round(ratio, 3),
+        sequentialP50Ratio: round(seqP50, 3),
+        sequentialRateRatio: round(seqRate, 3),
         ratioWithLog: round(ratioLog, 3),
         workersRatio: round(ratios.workers, 3),
         expressRatio: round(ratios.express, 3),
@@ -274,6 +298,54 @@ export const runServingBench: Bench = async (options) => {
       const stored = child.stderr.join('').match(/\{"stored":(\d+)\}/)
       if (stored) options.log(`${mode}: ${stored[1]} predictions stored`)
     }
+    tmp.cleanup()
+  }
+}
+
+/**
+ * `--sequential`: only the sequential keep-alive comparison, bare against Highway, in many short interleaved pairs
+ * (300 requests each, the order alternating), so a burst of other work on the shared machine hits both sides of a
+ * pair alike; the verdict takes the median of the per-pair ratios.
+ */
+async function sequentialOnly(pairs: number, log: (line: string) => void): Promise<Awaited<ReturnType<Bench>>> {
+  const tmp = makeTempDir('bench-serving')
+  const children: Partial<Record<(typeof SEQUENTIAL_MODES)[number], Child>> = {}
+  try {
+    for (const mode of SEQUENTIAL_MODES) {
+      children[mode] = await startTarget(mode, `${tmp.dir}/${mode}`)
+      await closedLoop(children[mode]!, bodies(2000), 1)
+    }
+    const results: Array<Record<(typeof SEQUENTIAL_MODES)[number], Phase>> = []
+    for (let i = 0; i < pairs; i++) {
+      const order = i % 2 === 0 ? SEQUENTIAL_MODES : ([...SEQUENTIAL_MODES].reverse() as Array<(typeof SEQUENTIAL_MODES)[number]>)
+      const pair = {} as Record<(typeof SEQUENTIAL_MODES)[number], Phase>
+      for (const mode of order) pair[mode] = await closedLoop(children[mode]!, bodies(300), 1)
+      results.push(pair)
+      if (i % 5 === 4) log(`pair ${i + 1}: bare p50 ${pair.bare.p50.toFixed(3)} ms ${Math.round(pair.bare.perSecond)}/s, highway p50 ${pair.highway.p50.toFixed(3)} ms ${Math.round(pair.highway.perSecond)}/s, others ${pair.highway.othersCores.toFixed(2)}`)
+    }
+    const p50 = median(results.map((r) => r.highway.p50 / r.bare.p50))
+    const rate = median(results.map((r) => r.highway.perSecond / r.bare.perSecond))
+    const section: BenchSection = {
+      title: `Sequential keep-alive requests (1 connection), single-row V2 infer, ${pairs} interleaved pairs of 300 requests`,
+      columns: ['target', 'req/s', 'p50 ms', 'p99 ms', 'others cores'],
+      rows: SEQUENTIAL_MODES.map((m) => {
+        const p = medianPhase(results.map((r) => r[m]))
+        return [m, Math.round(p.perSecond), round(p.p50, 3), round(p.p99, 3), round(p.othersCores, 2)]
+      }),
+      notes: [`medians over pairs; ratios are medians of per-pair ratios: p50 ${p50.toFixed(3)}, req/s ${rate.toFixed(3)}`],
+    }
+    return {
+      bench: 'serving',
+      sections: [section],
+      targets: [
+        { name: 'sequential single-row V2 infer: Highway p50 ÷ bare p50', target: '≤ 1.15', measured: p50.toFixed(3), met: p50 <= 1.15 },
+        { name: 'sequential single-row V2 infer: Highway req/s ÷ bare req/s', target: '≥ 0.85', measured: rate.toFixed(3), met: rate >= 0.85 },
+      ],
+      failures: results.flatMap((r) => SEQUENTIAL_MODES.filter((m) => r[m].failed > 0).map((m) => `${m}: ${r[m].failed} of ${r[m].requests} requests failed`)),
+      summary: { sequentialP50Ratio: round(p50, 3), sequentialRateRatio: round(rate, 3), pairs },
+    }
+  } finally {
+    for (const mode of SEQUENTIAL_MODES) if (children[mode]) await stopTarget(children[mode]!)
     tmp.cleanup()
   }
 }

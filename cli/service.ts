@@ -6,7 +6,7 @@ import { createBudgetPolicy, createFreezeCheck, evaluateAndPublishAll, formatSpe
 import { AnalyzerMetrics, createAnalyzer, mountAnalyzerRoutes, scheduleAnalysis, type ReferenceRecordParser } from '../analyzer/index.ts'
 import { createCollector, createRecordValidator, type Collector, type RecordValidator } from '../collector/index.ts'
 import { createIngestWriter, findStoredRecords, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
-import { createCollectorSubmit, createFastInfer, createQueuedPredictionLog, ModelServer, mountServingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
+import { createCollectorSubmit, createQueuedPredictionLog, ModelServer, servingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
 import { createAuditLog, createRegistry, mountRegistryRoutes } from '../serving/registry/index.ts'
 import { createReleaseController, mountReleaseRoutes, type ReleaseController } from '../serving/releases/index.ts'
 import {
@@ -100,7 +100,6 @@ export async function startService(options: { config: Config; components: readon
   const tools = { auth, registry: http.registry }
   let serving: ModelServer | undefined
   let servingLog: PredictionLog | undefined
-  let fastInfer: ReturnType<typeof createFastInfer> | undefined
   if (options.components.includes('serving')) {
     const servingMetrics = new ServingMetrics(tools.registry)
     // Predictions are logged into this process's collector (its ingest path, no HTTP to self), off the request path.
@@ -110,9 +109,12 @@ export async function startService(options: { config: Config; components: readon
       onError: (model, error) => logger.warn('prediction log submission failed', { model, error: error instanceof Error ? error.message : String(error) }),
     })
     serving = new ModelServer({ metrics: servingMetrics, log: servingLog, logger })
-    mountServingRoutes(app, { server: serving, version: options.version, requireScope: legacy.requireScope, assertModelAllowed: legacy.assertModelAllowed })
-    // V2 infer on plain node:http in front of express (same auth, answers and errors): see serving/fast-infer.ts.
-    fastInfer = createFastInfer({ server: serving, auth, logger, observe: (route, status, seconds) => http.requestSeconds.observe({ method: 'POST', route, status: String(status) }, seconds) })
+    routes.push(...servingRoutes({ server: serving, ...(options.version !== undefined ? { version: options.version } : {}) }))
+    const s = serving
+    readiness.push(() => {
+      const r = s.readiness()
+      return { ready: r.ready, fields: { serving: r } }
+    })
   }
   // Model registry and releases: reads need only the store; releases drive the model server when it runs here,
   // refused while the error budget policy froze the model (except fixes and rollbacks).
@@ -162,8 +164,6 @@ export async function startService(options: { config: Config; components: readon
     return built
   }
   routes.push(...systemRoutes({ registry: http.registry, readiness, document }))
-  // Champions back in the model server before traffic arrives; releases a previous process left running are closed.
-  await releases.restore()
   const shell = createHttpShell({
     routes,
     auth,
@@ -174,8 +174,7 @@ export async function startService(options: { config: Config; components: readon
     origins: { loopback: isLoopback(config.server.host), allowedOrigins: new Set() },
     fallback: app,
   })
-  const fast = fastInfer
-  const listener: RequestListener = fast ? (req, res) => void (fast(req, res) || shell.listener(req, res)) : shell.listener
+  const listener: RequestListener = shell.listener
   // A request whose headers or body never arrive is answered 408 and closed (Node's default waits 300 s); Node checks
   // the deadlines every connectionsCheckingInterval, so that is a fraction of the shorter one.
   const { headersTimeoutMs, requestTimeoutMs } = config.server
@@ -189,6 +188,16 @@ export async function startService(options: { config: Config; components: readon
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const url = `http://${host}:${address.port}`
   logger.info('listening', { url, components: options.components, models: config.models.map((m) => m.name) })
+  // Champions back in the model server once the port is open, so probes see live (200) and not ready (503) while
+  // they load; releases a previous process left running are closed. Start resolves once they are back.
+  const restoring = releases.restore()
+  serving?.whileLoading(restoring)
+  try {
+    await restoring
+  } catch (err) {
+    server.close()
+    throw err
+  }
   let closing: Promise<void> | undefined
   return {
     url,

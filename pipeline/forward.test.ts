@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ModelParams } from './contract.ts'
+import type { ModelParams } from '../contract/index.ts'
 import { ModelParamsError, modelShape, predictVectors } from './forward.ts'
 
 const rows = (...values: number[][]): Float64Array => Float64Array.from(values.flat())

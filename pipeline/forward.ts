@@ -1,4 +1,4 @@
-import type { DenseLayer, ModelParams } from './contract.ts'
+import type { DenseLayer, ModelParams } from '../contract/index.ts'
 
 /*
  * The pure forward pass over preprocessed vectors: the reference that training, explanations and the exported ONNX

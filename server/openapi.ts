@@ -71,7 +71,7 @@ export function buildOpenApiDocument(routes: readonly Route[], info: { version: 
         ? {
             required: true,
             description: route.rawBody.description,
-            content: Object.fromEntries(route.rawBody.accept.map((f) => [f === 'json' ? 'application/json' : 'application/x-ndjson', route.rawBody?.schema ? { schema: json(route.rawBody.schema, 'input') } : {}])),
+            content: Object.fromEntries(route.rawBody.accept.map((f) => [f === 'json' ? 'application/json' : f === 'ndjson' ? 'application/x-ndjson' : 'application/octet-stream', route.rawBody?.schema ? { schema: json(route.rawBody.schema, 'input') } : {}])),
           }
         : undefined
     const operation = {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { ModelSignature } from '../pipeline/contract.ts'
+import type { ModelSignature } from '../contract/index.ts'
 import type { LoadableVersion } from './types.ts'
 
 /** The committed test models (scripts/fixtures/onnx_models.py → test/fixtures/onnx/). */
-export type FixtureModel = 'regression' | 'binary' | 'multiclass' | 'failing' | 'slow'
+export type FixtureModel = 'regression' | 'binary' | 'multiclass' | 'failing' | 'slow' | 'typed'
 
 /** One expected case of a fixture, computed independently with NumPy by the generator. */
 export interface FixtureCase {

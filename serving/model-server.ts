@@ -1,11 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { AppError } from '../server/index.ts'
-import { modelSignatureSchema, TEXT_VECTOR_SUFFIX, type ModelSignature } from '../pipeline/contract.ts'
-import { featurizeText } from '../pipeline/featurize/index.ts'
+import { buildFeeds, checkFeatures, featurizeText, modelSignatureSchema, outputNameOf, readOutputRows, TEXT_VECTOR_SUFFIX, type ModelSignature, type OutputRow, type TextFeaturizer, type TextTransform } from '../contract/index.ts'
 import { bucketOf } from './bucket.ts'
 import { createInThreadEngine, type EngineSession, type InferenceEngine } from './engine.ts'
-import { buildFeeds, checkFeatures, outputNameOf, readOutputRows, type OutputRow, type TextFeaturizer } from './features.ts'
 import type { ServingMetrics } from './metrics.ts'
 import type { PredictionLog, PredictionLogRecord } from './prediction-log.ts'
 import { ShadowQueue } from './shadow-queue.ts'
@@ -18,7 +16,7 @@ export interface ModelServerOptions {
   readonly metrics?: ServingMetrics
   /** Where every prediction is logged (never awaited on the request path). */
   readonly log?: PredictionLog
-  /** Builds `<feature>__vector` inputs of text features; default the shared `featurizeText` of pipeline/featurize. */
+  /** Builds `<feature>__vector` inputs of text features; default the contract's shared `featurizeText`. */
   readonly featurizeText?: TextFeaturizer
   /** Shadow requests that may wait; beyond this they are dropped and counted. */
   readonly shadowQueueSize?: number
@@ -31,6 +29,10 @@ export interface LoadedVersionInfo {
   readonly model: string
   readonly version: number
   readonly signature: ModelSignature
+  /**
+   * The inputs a raw-tensor client feeds: the graph's, except that a text feature is its raw text (BYTES [-1, 1],
+   * named by the feature) rather than the `<feature>__vector` the server builds from it with the shared featuriser.
+   */
   readonly inputs: readonly TensorMeta[]
   readonly outputs: readonly TensorMeta[]
   readonly explainable: boolean
@@ -51,7 +53,18 @@ export interface InferRequest {
   readonly routed?: { readonly version: number; readonly shadow?: number }
 }
 
+/** Whether the server can serve every model it was asked to load (KServe's and Triton's server readiness). */
+export interface ServingReadiness {
+  readonly ready: boolean
+  /** Loads still running (the champions being restored at start). */
+  readonly loading: boolean
+  /** Models with no loaded version whose last load failed, with the reason. */
+  readonly failed: Readonly<Record<string, string>>
+}
+
 interface Loaded extends LoadedVersionInfo {
+  /** Text features: the graph input each feature's raw text becomes. */
+  readonly textInputs: ReadonlyArray<{ readonly name: string; readonly transform: TextTransform }>
   readonly session: EngineSession
   readonly digest: string
   readonly explain: LoadableVersion['explain']
@@ -82,6 +95,8 @@ export class ModelServer {
   readonly #versions = new Map<string, Map<number, Loaded>>()
   readonly #loading = new Map<string, Promise<void>>()
   readonly #routing = new Map<string, Routing>()
+  readonly #failed = new Map<string, string>()
+  readonly #pending = new Set<Promise<unknown>>()
   readonly #shadow: ShadowQueue
   #closed = false
 
@@ -91,6 +106,26 @@ export class ModelServer {
     this.#now = options.now ?? Date.now
     this.#featurizeText = options.featurizeText ?? featurizeText
     this.#shadow = new ShadowQueue({ maxQueued: options.shadowQueueSize ?? 1000, onDrop: () => undefined })
+  }
+
+  /**
+   * Whether every model asked for can be served: not while loads tracked with `whileLoading` run, nor while a
+   * model's last load failed and it has no version to serve.
+   */
+  readiness(): ServingReadiness {
+    const failed = Object.fromEntries(this.#failed)
+    const loading = this.#pending.size > 0
+    return { ready: !loading && this.#failed.size === 0, loading, failed }
+  }
+
+  /** Reports not ready until `work` settles (the composition root passes the champions' restore). */
+  whileLoading(work: Promise<unknown>): void {
+    const tracked = work.then(
+      () => undefined,
+      () => undefined,
+    )
+    this.#pending.add(tracked)
+    void tracked.then(() => this.#pending.delete(tracked))
   }
 
   /** Loads a version (idempotent: the same bytes again are a no-op; other bytes under a loaded number are a conflict). The first version of a model becomes its stable route. */
@@ -124,11 +159,14 @@ export class ModelServer {
       }
       let versions = this.#versions.get(v.model)
       if (!versions) this.#versions.set(v.model, (versions = new Map()))
+      const textInputs = signature.text.flatMap((t) => (t.kind === 'text' ? [{ name: `${t.name}${TEXT_VECTOR_SUFFIX}`, transform: t }] : []))
+      const vectors = new Map(textInputs.map((t) => [t.name, t.transform.name]))
       versions.set(v.version, {
         model: v.model,
         version: v.version,
         signature,
-        inputs: session.inputs,
+        inputs: session.inputs.map((i) => (vectors.has(i.name) ? { name: vectors.get(i.name)!, type: 'string', shape: [i.shape[0] ?? null, 1] } : i)),
+        textInputs,
         outputs: session.outputs,
         explainable: v.explain !== undefined,
         session,
@@ -143,6 +181,11 @@ export class ModelServer {
     this.#loading.set(key, loading)
     try {
       await loading
+      this.#failed.delete(v.model)
+    } catch (err) {
+      // A model with nothing to serve after a failed load makes the server not ready; a failed candidate does not.
+      if (!this.#versions.has(v.model)) this.#failed.set(v.model, `version ${v.version}: ${(err as Error).message}`)
+      throw err
     } finally {
       this.#loading.delete(key)
     }
@@ -262,6 +305,11 @@ export class ModelServer {
         statusOf.set(version, 'error')
         continue
       }
+      const nonFinite = nonFiniteRow(rows)
+      if (nonFinite !== undefined) {
+        failure ??= nonFiniteError(model, version, nonFinite, describeRecord(records[idx[nonFinite]!]!.features), `records[${idx[nonFinite]}]`)
+        continue
+      }
       statusOf.set(version, 'ok')
       idx.forEach((i, k) => {
         const row = rows[k]!
@@ -270,8 +318,9 @@ export class ModelServer {
       })
     }
     if (failure) {
-      // The request failed as a whole: every record is logged as an error of the version it was routed to.
-      return fail('error', failure, versionOf.map((v) => v.version))
+      // The request failed as a whole: every record is logged with the version it was routed to, as an error of
+      // the model, or as invalid when its inputs were the cause (a 4xx is never booked as a model failure).
+      return fail(failure.status < 500 ? 'invalid' : 'error', failure, versionOf.map((v) => v.version))
     }
     const latencyMs = performance.now() - started
     for (const [version, status] of statusOf) this.#observe(model, version, status, latencyMs, groups.get(version)!.length)
@@ -286,6 +335,8 @@ export class ModelServer {
     const tsMs = this.#now()
     const routed = version !== undefined ? { version } : (request.routed ?? this.route(model, request.id))
     const lv = this.#get(model, routed.version)
+    // No outputs named (absent or `[]`) means every output, as the protocol says for an absent list.
+    const outputNames = request.outputs && request.outputs.length > 0 ? [...new Set(request.outputs)] : undefined
     const problems = checkInferInputs(lv, request)
     const rows = rowsOf(request.inputs)
     const featureRows = rows > 0 ? featuresOfTensors(lv.signature, request.inputs, rows) : []
@@ -294,12 +345,27 @@ export class ModelServer {
       this.#logAll(model, featureRows.map((f, i) => ({ id: logIds[i]!, version: lv.version, features: f })), 'invalid', started, tsMs)
       throw new AppError('bad_request', problems.join('; '))
     }
+    let feeds: Readonly<Record<string, HostTensor>> = request.inputs
+    if (lv.textInputs.length > 0) {
+      const f: Record<string, HostTensor> = { ...request.inputs }
+      for (const t of lv.textInputs) {
+        const raw = f[t.transform.name]!
+        delete f[t.transform.name]
+        f[t.name] = { type: 'float64', dims: [rows, t.transform.vocabulary.length], data: this.#featurizeText(t.transform, raw.data as string[]) }
+      }
+      feeds = f
+    }
     let outputs: Record<string, HostTensor>
     try {
-      outputs = await this.#run(lv, request.inputs, request.outputs)
+      outputs = await this.#run(lv, feeds, outputNames)
     } catch (err) {
       this.#logAll(model, featureRows.map((f, i) => ({ id: logIds[i]!, version: lv.version, features: f })), 'error', started, tsMs)
       throw new AppError('internal', `version ${lv.version} of model "${model}" failed to run: ${(err as Error).message}`, { cause: err })
+    }
+    const nonFinite = nonFiniteOutput(outputs, rows)
+    if (nonFinite !== undefined) {
+      this.#logAll(model, featureRows.map((f, i) => ({ id: logIds[i]!, version: lv.version, features: f })), 'invalid', started, tsMs)
+      throw nonFiniteError(model, lv.version, nonFinite.row, featureRows[nonFinite.row] ? describeRecord(featureRows[nonFinite.row]!) : '', `inputs (row ${nonFinite.row})`, nonFinite.output)
     }
     const latencyMs = performance.now() - started
     this.#observe(model, lv.version, 'ok', latencyMs, rows)
@@ -447,7 +513,7 @@ function parseSignature(v: LoadableVersion): ModelSignature {
   return parsed.data
 }
 
-/** Differences between a signature and the graph's inputs/outputs (pipeline/contract.ts). */
+/** Differences between a signature and the graph's inputs/outputs (contract/signature.ts). */
 function checkGraph(signature: ModelSignature, session: EngineSession): string[] {
   const problems: string[] = []
   const inputs = new Map(session.inputs.map((i) => [i.name, i]))
@@ -503,7 +569,51 @@ function checkInferInputs(lv: Loaded, request: InferRequest): string[] {
   return problems
 }
 
-/** Per-row raw features of a raw-tensor request, for the prediction log (text arrives featurised and is not logged). */
+/** The first row holding a non-finite prediction or score. */
+function nonFiniteRow(rows: readonly OutputRow[]): number | undefined {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!
+    if (typeof r.prediction === 'number' && !Number.isFinite(r.prediction)) return i
+    if (r.scores && Object.values(r.scores).some((v) => !Number.isFinite(v))) return i
+  }
+  return undefined
+}
+
+/** The first floating-point output element that is NaN or ±Infinity, with its row. */
+function nonFiniteOutput(outputs: Readonly<Record<string, HostTensor>>, rows: number): { output: string; row: number } | undefined {
+  for (const [name, t] of Object.entries(outputs)) {
+    if (t.type !== 'float64' && t.type !== 'float32') continue
+    const d = t.data as Float64Array | Float32Array
+    for (let i = 0; i < d.length; i++) {
+      if (!Number.isFinite(d[i]!)) return { output: name, row: rows > 0 ? Math.floor(i / Math.max(1, d.length / rows)) : 0 }
+    }
+  }
+  return undefined
+}
+
+/** A record's inputs, the largest magnitudes first (the likeliest drivers of an overflow), for an error message. */
+function describeRecord(features: FeatureRecord): string {
+  const entries = Object.entries(features)
+  entries.sort((a, b) => (typeof b[1] === 'number' ? Math.abs(b[1]) : -1) - (typeof a[1] === 'number' ? Math.abs(a[1]) : -1))
+  return entries
+    .slice(0, 5)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ')
+}
+
+/**
+ * The answer when a model computes NaN or ±Infinity: JSON cannot carry it and the spec's `$tensor_data` has no
+ * such value, and the cause is an input far outside what the model was trained on, so it is the client's 400
+ * (booked as `invalid`), naming the row and its inputs, never a 200 with `null` in the data.
+ */
+function nonFiniteError(model: string, version: number, row: number, inputs: string, where: string, output?: string): AppError {
+  return new AppError(
+    'bad_request',
+    `${where}: version ${version} of model "${model}" computes a non-finite ${output ? `"${output}"` : 'prediction'} (NaN or ±Infinity) for row ${row}; its inputs are outside the range the model can score${inputs ? ` (${inputs})` : ''}`,
+  )
+}
+
+/** Per-row raw features of a raw-tensor request, for the prediction log (text arrives raw, as on /v1 predict). */
 function featuresOfTensors(signature: ModelSignature, inputs: Readonly<Record<string, HostTensor>>, rows: number): FeatureRecord[] {
   const out: Array<Record<string, number | string | boolean | null>> = Array.from({ length: rows }, () => ({}))
   for (const input of signature.inputs) {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { fixtureManifest, type FixtureModel } from './fixtures.ts'
 
 const PYTHON = '/usr/bin/python3'
-const FIXTURES: readonly FixtureModel[] = ['regression', 'binary', 'multiclass', 'failing', 'slow']
+const FIXTURES: readonly FixtureModel[] = ['regression', 'binary', 'multiclass', 'failing', 'slow', 'typed']
 
 function onnxAvailable(): boolean {
   if (!existsSync(PYTHON)) return false

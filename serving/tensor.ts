@@ -1,29 +1,8 @@
-/*
- * Tensors as plain data, independent of onnxruntime: what requests are decoded into and what results are encoded
- * from. Keeping ORT types out of the protocol code keeps the engine swappable (in-thread or a worker pool).
- */
+import type { ElementType, HostTensor } from '../contract/index.ts'
 
-/** The element types Highway graphs use, named as onnxruntime-node names them. */
-export type ElementType = 'float64' | 'float32' | 'int64' | 'int32' | 'bool' | 'string'
+export type { ElementType, HostTensor, TensorData, TensorMeta } from '../contract/index.ts'
 
-/** Typed storage per element type. */
-export type TensorData = Float64Array | Float32Array | BigInt64Array | Int32Array | Uint8Array | string[]
-
-/** A dense row-major tensor. */
-export interface HostTensor {
-  readonly type: ElementType
-  readonly dims: readonly number[]
-  readonly data: TensorData
-}
-
-/** A graph input or output as the session reports it; symbolic dimensions are null. */
-export interface TensorMeta {
-  readonly name: string
-  readonly type: ElementType
-  readonly shape: ReadonlyArray<number | null>
-}
-
-/** Open Inference Protocol datatype names (KServe V2 "Tensor Data Types"). */
+/** The Open Inference Protocol datatype names of the element types Highway graphs use. */
 export type V2Datatype = 'FP64' | 'FP32' | 'INT64' | 'INT32' | 'BOOL' | 'BYTES'
 
 const V2_OF: Record<ElementType, V2Datatype> = { float64: 'FP64', float32: 'FP32', int64: 'INT64', int32: 'INT32', bool: 'BOOL', string: 'BYTES' }

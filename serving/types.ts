@@ -1,7 +1,6 @@
-import type { ModelSignature } from '../pipeline/contract.ts'
+import type { FeatureRecord, ModelSignature, PredictionValue } from '../contract/index.ts'
 
-/** One record's raw features, keyed by feature name; `null` marks a missing value. */
-export type FeatureRecord = Readonly<Record<string, number | string | boolean | null>>
+export type { FeatureRecord, PredictionValue } from '../contract/index.ts'
 
 /** A registry version the server can load: its ONNX bytes and the signature it was exported with. */
 export interface LoadableVersion {
@@ -24,9 +23,6 @@ export interface Routing {
 
 /** The outcome of one prediction as the prediction log sees it. */
 export type PredictionStatus = 'ok' | 'error' | 'invalid'
-
-/** A model output in the record contract: a number (regression, binary probability) or a class name. */
-export type PredictionValue = number | string
 
 /** One prediction returned by the server. */
 export interface Prediction {

@@ -228,7 +228,7 @@ async function rawExchange(chunks: ReadonlyArray<string | Buffer>, options: { wa
 }
 
 describe('malformed HTTP on a raw socket', () => {
-  const head = (extra: string): string => `POST /v1/predictions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${extra}\r\n`
+  const head = (extra: string): string => `POST /v1/predictions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${extra}\r\n`
   const big = Buffer.alloc(LIMITS.maxBodyBytes + 1024 * 1024, 0x61)
 
   it.each([
@@ -239,8 +239,8 @@ describe('malformed HTTP on a raw socket', () => {
     ['a declared body over the limit', [head(`Content-Length: ${LIMITS.maxBodyBytes + 1}\r\n`) + '{']],
     ['a chunked body that grows past the limit', [head('Transfer-Encoding: chunked\r\n'), `${big.length.toString(16)}\r\n`, big, '\r\n0\r\n\r\n']],
     ['headers larger than the server accepts', [head(`X-Big: ${'a'.repeat(64 * 1024)}\r\n`)]],
-    ['a path with broken percent-encoding', ['GET /v1/models/%E0%A4%A HTTP/1.1\r\nHost: x\r\n\r\n']],
-    ['a NUL in the path', ['POST /v1/pred\x00ictions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}']],
+    ['a path with broken percent-encoding', ['GET /v1/models/%E0%A4%A HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n']],
+    ['a NUL in the path', ['POST /v1/pred\x00ictions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}']],
   ])('answers %s with a 4xx', async (_name, chunks) => {
     const answer = await rawExchange(chunks)
     expect(answer.status).toMatch(/^HTTP\/1\.1 4\d\d /)

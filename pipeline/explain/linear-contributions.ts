@@ -1,8 +1,8 @@
-import type { ModelParams } from '../contract.ts'
+import type { ModelParams } from '../../contract/index.ts'
 
 /** Options of explainLinear. */
 export interface LinearExplanationOptions {
-  /** A linear or logistic model (pipeline/contract.ts); an MLP has no additive explanation. */
+  /** A linear or logistic model (contract/signature.ts); an MLP has no additive explanation. */
   readonly params: ModelParams
   /** One preprocessed input vector (the model's input columns). */
   readonly vector: ArrayLike<number>

@@ -1,4 +1,4 @@
-import type { ModelParams, Preprocessor } from '../contract.ts'
+import type { ModelParams, Preprocessor } from '../../contract/index.ts'
 import { columnFeatures, transformRows, type RowLike } from '../featurize/index.ts'
 import { explainLinear } from './linear-contributions.ts'
 

@@ -1,4 +1,4 @@
-import type { FeatureTransform, Preprocessor } from '../contract.ts'
+import type { FeatureTransform, Preprocessor } from '../../contract/index.ts'
 
 /** Where one raw feature's columns sit in the preprocessed vector, and their names. */
 export interface FeatureSpan {

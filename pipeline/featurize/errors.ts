@@ -1,10 +1,2 @@
-/** A featurisation failure that names the feature, the rule and the value (bad options, or a row of the wrong type). */
-export class FeaturizeError extends Error {
-  override readonly name = 'FeaturizeError'
-  readonly feature: string
-
-  constructor(feature: string, message: string) {
-    super(`${feature}: ${message}`)
-    this.feature = feature
-  }
-}
+// The featurisation error is the contract's (contract/errors.ts): training and serving throw the same class.
+export { FeaturizeError } from '../../contract/index.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { preprocessorSchema } from '../contract.ts'
+import { preprocessorSchema } from '../../contract/index.ts'
 import { loadDataset, type DataRow } from '../data/index.ts'
 import { modelSpecSchema } from '../../config/index.ts'
 import { columnFeatures, columnNames, featureSpans, featurizeText, fitPreprocessor, transformRows, vectorWidth } from './index.ts'

@@ -1,11 +1,12 @@
 import type { FeatureSpec } from '../../config/index.ts'
-import type { FeatureTransform, Preprocessor } from '../contract.ts'
-import { preprocessorSchema } from '../contract.ts'
+import type { FeatureTransform, Preprocessor } from '../../contract/index.ts'
+import { preprocessorSchema } from '../../contract/index.ts'
 import { columnNames, featureSpans } from './columns.ts'
 import { FeaturizeError } from './errors.ts'
 import { fitOptionsSchema, type FeatureFitOptions, type FitOptions } from './options.ts'
 import { featuresOf, type RowLike } from './row-features.ts'
-import { featurizeText, fitTextTransform } from './tfidf.ts'
+import { fitTextTransform } from './tfidf.ts'
+import { featurizeText } from '../../contract/index.ts'
 
 /** The features a preprocessor is fitted for: a model spec, or anything with its `features` map. */
 export interface FeatureSchema {

@@ -1,4 +1,4 @@
-import type { ModelParams } from '../contract.ts'
+import type { ModelParams } from '../../contract/index.ts'
 import { minimizeLbfgs } from './lbfgs.ts'
 import { minimizeNewton } from './newton.ts'
 import { assertFinite } from './matrix.ts'

@@ -1,4 +1,4 @@
-import type { DenseLayer, ModelParams } from '../contract.ts'
+import type { DenseLayer, ModelParams } from '../../contract/index.ts'
 import { assertFinite, selectRows } from './matrix.ts'
 import { createSeededRandom, shuffleInPlace } from '../../random/index.ts'
 import type { EpochRecord, Matrix, ProgressCallback, TrainedModel } from './types.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { modelParamsSchema } from '../contract.ts'
+import { modelParamsSchema } from '../../contract/index.ts'
 import { createSeededRandom } from '../../random/index.ts'
 import { createMatrix, matrixFromRows, minimizeLbfgs, predictParams, trainLogisticRegression, trainMlp, trainRidgeRegression } from './index.ts'
 import type { Matrix } from './index.ts'

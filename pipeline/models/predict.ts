@@ -1,4 +1,4 @@
-import type { ModelParams } from '../contract.ts'
+import type { ModelParams } from '../../contract/index.ts'
 import { modelShape, predictVectors } from '../forward.ts'
 import type { Matrix } from './types.ts'
 

@@ -1,4 +1,4 @@
-import type { ModelParams } from '../contract.ts'
+import type { ModelParams } from '../../contract/index.ts'
 import { choleskySolve } from './linear-algebra.ts'
 import { assertFinite } from './matrix.ts'
 import type { Matrix, ProgressCallback, TrainedModel } from './types.ts'

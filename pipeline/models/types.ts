@@ -1,4 +1,4 @@
-import type { ModelParams } from '../contract.ts'
+import type { ModelParams } from '../../contract/index.ts'
 
 /** A dense row-major matrix: entry (i, j) is `data[i * cols + j]`. */
 export interface Matrix {

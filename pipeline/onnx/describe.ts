@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { modelSignatureSchema, type ModelSignature } from '../contract.ts'
+import { modelSignatureSchema, type ModelSignature } from '../../contract/index.ts'
 import { OnnxFormatError } from './errors.ts'
 import { SIGNATURE_METADATA_KEY } from './export.ts'
 import { decodeModel, OnnxDataType } from './proto.ts'

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node'
 import { describe, expect, it } from 'vitest'
-import type { ModelParams, ModelSignature, Preprocessor } from '../contract.ts'
+import type { ModelParams, ModelSignature, Preprocessor } from '../../contract/index.ts'
 import { transformRows } from '../featurize/index.ts'
 import { predictVectors } from '../forward.ts'
 import { exportOnnx, OnnxExportError } from './index.ts'

@@ -8,7 +8,7 @@ import {
   type ModelSignature,
   type Preprocessor,
   type SignatureInput,
-} from '../contract.ts'
+} from '../../contract/index.ts'
 import { ModelParamsError, type ModelShape, modelShape } from '../forward.ts'
 import { OnnxExportError } from './errors.ts'
 import { BATCH, GraphBuilder } from './graph-builder.ts'
@@ -16,7 +16,7 @@ import { addModel } from './model-nodes.ts'
 import { addPreprocessing, graphInputName, transformWidth } from './preprocess-nodes.ts'
 import { encodeModel, OnnxDataType } from './proto.ts'
 
-/** Metadata key holding the JSON ModelSignature (pipeline/contract.ts). */
+/** Metadata key holding the JSON ModelSignature (contract/signature.ts). */
 export const SIGNATURE_METADATA_KEY = 'highway.signature'
 
 /** Version of this exporter's graph layout, written as the model's producer_version. */
@@ -113,7 +113,7 @@ function checkModel(params: ModelParams, width: number, signature: ModelSignatur
 
 /**
  * Exports preprocessing + model as one ONNX graph (IR 8, opset 17, ai.onnx.ml 3), computing in double: raw inputs
- * per the graph contract in pipeline/contract.ts, output `prediction` [N, 1] or `probabilities` [N, classes].
+ * per the graph contract in contract/signature.ts, output `prediction` [N, 1] or `probabilities` [N, classes].
  */
 export function exportOnnx(options: ExportOnnxOptions): Uint8Array {
   const preprocessor = parse(preprocessorSchema, options.preprocessor, 'preprocessor')

@@ -1,4 +1,4 @@
-import type { DenseLayer, ModelParams } from '../contract.ts'
+import type { DenseLayer, ModelParams } from '../../contract/index.ts'
 import { modelShape, type ModelOutput } from '../forward.ts'
 import type { GraphBuilder } from './graph-builder.ts'
 

@@ -1,4 +1,4 @@
-import { TEXT_VECTOR_SUFFIX, type FeatureTransform, type Preprocessor } from '../contract.ts'
+import { TEXT_VECTOR_SUFFIX, type FeatureTransform, type Preprocessor } from '../../contract/index.ts'
 import { OnnxDataType } from './proto.ts'
 import { BATCH, ML_DOMAIN, type GraphBuilder } from './graph-builder.ts'
 

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node'
 import { gauss, mulberry32 } from '../../random/index.ts'
-import type { DenseLayer, ModelParams, ModelSignature, Preprocessor, SignatureInput } from '../contract.ts'
+import type { DenseLayer, ModelParams, ModelSignature, Preprocessor, SignatureInput } from '../../contract/index.ts'
 import type { FeatureRecord } from '../data/index.ts'
 import { featurizeText, fitTextTransform, vectorWidth } from '../featurize/index.ts'
 import { graphInputName } from './preprocess-nodes.ts'

@@ -1,5 +1,5 @@
 import type { ModelSpec, Task } from '../../config/index.ts'
-import type { ModelParams, ModelSignature, Preprocessor, SignatureInput } from '../contract.ts'
+import type { ModelParams, ModelSignature, Preprocessor, SignatureInput } from '../../contract/index.ts'
 import { splitDataset, type DataRow, type DatasetSplits } from '../data/index.ts'
 import { fitPreprocessor, transformRows } from '../featurize/index.ts'
 import { predictVectors } from '../forward.ts'

@@ -1,14 +1,14 @@
 import { performance } from 'node:perf_hooks'
 import * as ort from 'onnxruntime-node'
-import { buildFeeds } from '../../serving/index.ts'
-import type { ModelSignature } from '../contract.ts'
+import { buildFeeds } from '../../contract/index.ts'
+import type { ModelSignature } from '../../contract/index.ts'
 import type { FeatureRecord } from '../data/index.ts'
 import { featurizeText } from '../featurize/index.ts'
 import { percentile, type InvalidInputCase } from '../gates/index.ts'
 
 /*
  * onnxruntime-node at the edge of training: the exported graph is run as serving runs it (feeds built from the
- * signature per pipeline/contract.ts), for the parity check, latency, the invalid-input probes, permutation
+ * signature per contract/signature.ts), for the parity check, latency, the invalid-input probes, permutation
  * importance and re-scoring the champion's artifact.
  */
 
@@ -17,7 +17,7 @@ export function openSession(bytes: Uint8Array): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 })
 }
 
-/** The graph feeds for raw rows, built by the server's own code (serving/features.ts), so training runs the graph as serving does. */
+/** The graph feeds for raw rows, built by the contract's code (contract/feeds.ts) that serving uses, so training runs the graph as serving does. */
 export function feedsFor(signature: ModelSignature, rows: readonly FeatureRecord[]): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {}
   for (const [name, t] of Object.entries(buildFeeds(signature, rows, featurizeText))) feeds[name] = new ort.Tensor(t.type, t.data as never, t.dims)

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { modelParamsSchema, modelSignatureSchema, preprocessorSchema } from '../../pipeline/contract.ts'
+import { modelParamsSchema, modelSignatureSchema, preprocessorSchema } from '../../contract/index.ts'
 import {
   claimModelVersion,
   insertAliasMove,

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { ModelSignature } from '../../pipeline/contract.ts'
+import type { ModelSignature } from '../../contract/index.ts'
 
 /** A version the server can load (structurally the server's `LoadableVersion`). */
 export interface ServableVersion {

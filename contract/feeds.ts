@@ -1,8 +1,7 @@
-import { TEXT_VECTOR_SUFFIX, type ModelSignature, type TextTransform } from '../pipeline/contract.ts'
-import type { HostTensor } from './tensor.ts'
-import type { FeatureRecord, PredictionValue } from './types.ts'
+import { TEXT_VECTOR_SUFFIX, type ModelSignature, type TextTransform } from './signature.ts'
+import type { FeatureRecord, HostTensor, PredictionValue } from './tensor.ts'
 
-/** Turns texts into the `<feature>__vector` input: row-major [texts.length, vocabulary.length] (pipeline/featurize). */
+/** Turns texts into the `<feature>__vector` input: row-major [texts.length, vocabulary.length] (contract/text-featurizer.ts). */
 export type TextFeaturizer = (transform: TextTransform, texts: readonly string[]) => Float64Array
 
 /** One model output row, read back per the contract. */
@@ -51,7 +50,7 @@ export function checkFeatures(signature: ModelSignature, features: FeatureRecord
   return errors
 }
 
-/** Builds the graph feeds of checked records, per the contract in pipeline/contract.ts. */
+/** Builds the graph feeds of checked records, per the graph contract in contract/signature.ts. */
 export function buildFeeds(signature: ModelSignature, records: readonly FeatureRecord[], featurizeText: TextFeaturizer | undefined): Record<string, HostTensor> {
   const n = records.length
   const feeds: Record<string, HostTensor> = {}

@@ -9,7 +9,7 @@ import { z } from 'zod'
  * - one input per raw feature of the signature, named by the feature, shape [N, 1]:
  *   number and boolean → tensor(double) (NaN = missing, imputed inside the graph);
  *   category → tensor(string) ("" or an unseen value = all-zero one-hot);
- *   text → not a graph input: the shared TypeScript featuriser (pipeline/featurize) turns it into
+ *   text → not a graph input: the shared TypeScript featuriser (contract/text-featurizer.ts) turns it into
  *   tensor(double) [N, width] named `<feature>__vector`, in training and in serving alike.
  * - outputs: regression → `prediction` tensor(double) [N, 1]; classification → `probabilities` tensor(double)
  *   [N, classes.length] in the order of `classes` (no ZipMap, no label output).

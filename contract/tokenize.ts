@@ -1,5 +1,5 @@
 /*
- * Text → tokens, exactly as pipeline/contract.ts describes the text transform:
+ * Text → tokens, exactly as contract/signature.ts describes the text transform:
  * NFKC, then lower case, then every maximal run of [a-z0-9] is a token (1-character tokens COUNT: SMS shorthand
  * such as "u", "r", "2" and "4" carries signal, and the contract's pattern is `[a-z0-9]+`; scikit-learn's default
  * `\b\w\w+\b` would drop them, so the golden script passes `token_pattern=r"[a-z0-9]+"`).

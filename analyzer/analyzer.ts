@@ -1,28 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { ModelSpec } from '../config/index.ts'
-import {
-  categoryCounts,
-  copyWindowToReference,
-  countWindow,
-  insertReferenceRows,
-  labelledWindow,
-  latestReference,
-  numericProfiles,
-  PREDICTION_FEATURE,
-  qualityFacts,
-  readReferenceSample,
-  sampleNumeric,
-  sampleNumericRows,
-  sampleText,
-  textPresence,
-  saveAnalysisResult,
-  saveReferenceSet,
-  type PredictionRow,
-  type ReferenceSample,
-  type Store,
-  type WindowQuery,
-} from '../store/index.ts'
-import { computeDrift, needsRawValues, planColumn, type CurrentWindow, type DriftResult, type ReferenceValues } from './drift.ts'
+import { PREDICTION_FEATURE, type PredictionRow } from '../store/index.ts'
+import type { AnalysisStore, ReferenceSample, WindowQuery } from './analysis-store.ts'
+import { computeDrift, needsRawValues, planColumn, type CurrentWindow, type DriftResult, type ReferenceValues, type TestPlan } from './drift.ts'
 import { textDescriptors } from './multivariate/index.ts'
 import { computePerformance, type PerformanceResult } from './performance-report.ts'
 import { buildReferenceProfile, type ReferenceProfile } from './profile.ts'
@@ -57,12 +37,19 @@ export interface ReferenceSummary {
   sampled_rows: number
   rejected: Array<{ index: number; errors: string[] }>
   features: Record<string, { kind: string; n: number; missing: number }>
+  /** Whether multivariate drift (PCA reconstruction) has a model for this reference, and if not, why. */
+  multivariate: { status: 'fitted' | 'skipped'; reason: string | null }
 }
 
-/** Thrown when an analysis cannot start: no reference, unknown model. Mapped to 4xx at the HTTP edge. */
+/** Earliest time a window may start: 1900-01-01, where ClickHouse's DateTime64(3) begins. */
+export const MIN_WINDOW_MS = Date.UTC(1900, 0, 1)
+/** Latest time a window may end: 2299-12-31T23:59:59.999Z, where DateTime64(3) ends (a JS Date holds more). */
+export const MAX_WINDOW_MS = Date.UTC(2300, 0, 1) - 1
+
+/** Thrown when an analysis cannot start or has nothing to serve. Mapped to 4xx at the HTTP edge (routes.ts). */
 export class AnalysisError extends Error {
   override readonly name = 'AnalysisError'
-  readonly code: 'no_reference' | 'bad_window' | 'bad_reference'
+  readonly code: 'no_reference' | 'bad_window' | 'bad_reference' | 'no_result'
   constructor(code: AnalysisError['code'], message: string) {
     super(message)
     this.code = code
@@ -71,26 +58,60 @@ export class AnalysisError extends Error {
 
 /** Options of the analyzer. */
 export interface AnalyzerOptions {
-  readonly store: Store
+  readonly store: AnalysisStore
   readonly parseReferenceRecord: ReferenceRecordParser
   readonly now?: () => number
 }
 
-/** Runs drift, data quality and performance for a model and window, against its reference. */
+/** The three analyses, each with its result type. */
+export interface AnalysisResults {
+  drift: DriftResult
+  quality: QualityResult
+  performance: PerformanceResult
+}
+
+/** One of the analyses. */
+export type AnalysisJob = keyof AnalysisResults
+
+/** A stored result, with the window it covers and when it was computed. */
+export interface SavedAnalysis<T> {
+  readonly fromMs: number
+  readonly toMs: number
+  readonly computedAtMs: number
+  readonly result: T
+}
+
+/** What a stored run computed (drift is null without a reference). */
+export interface AnalysisRun {
+  drift: DriftResult | null
+  quality: QualityResult
+  performance: PerformanceResult
+  reference: string | null
+}
+
+/**
+ * Runs drift, data quality and performance for a model and window, against its reference. `drift`, `quality` and
+ * `performance` compute a window on demand and store nothing; `run` computes all three and stores them; `saved`
+ * reads the newest stored result.
+ */
 export interface Analyzer {
   createReferenceFromRecords(model: ModelSpec, version: string, records: readonly unknown[]): Promise<ReferenceSummary>
   createReferenceFromWindow(model: ModelSpec, version: string, window: AnalysisWindow): Promise<ReferenceSummary>
   drift(model: ModelSpec, window: AnalysisWindow): Promise<DriftResult>
   quality(model: ModelSpec, window: AnalysisWindow): Promise<QualityResult>
   performance(model: ModelSpec, window: AnalysisWindow): Promise<PerformanceResult>
-  /** All three, stored idempotently per (job, model, version, window). */
-  run(model: ModelSpec, window: AnalysisWindow): Promise<{ drift: DriftResult | null; quality: QualityResult; performance: PerformanceResult; reference: string | null }>
+  /** All three, stored idempotently per (job, model, version, window); the reference is read once. */
+  run(model: ModelSpec, window: AnalysisWindow): Promise<AnalysisRun>
+  /** The newest stored result of a job (by window end); `no_result` when none is stored yet. */
+  saved<J extends AnalysisJob>(job: J, model: ModelSpec, version: string): Promise<SavedAnalysis<AnalysisResults[J]>>
 }
 
 interface LoadedReference {
   readonly id: string
   readonly source: string
   readonly profile: ReferenceProfile
+  /** Test plan of every column, made once per reference: the model and the profile decide it. */
+  readonly plans: ReadonlyMap<string, TestPlan>
   /** The sample's raw values, read on first need: sketch-path drift needs only the profile. */
   values(): Promise<ReferenceValues>
 }
@@ -101,81 +122,111 @@ const NO_VALUES: ReferenceValues = { numeric: new Map(), textDescriptors: new Ma
 // windows, sha256 here for posted records): deterministic, so the same data gives the same reference.
 const idRank = (id: string): string => createHash('sha256').update(id).digest('hex')
 
-/** Creates the analyzer over a store. */
+const iso = (ms: number): string => (ms >= MIN_WINDOW_MS && ms <= MAX_WINDOW_MS ? new Date(ms).toISOString() : String(ms))
+
+/** Checks a window's bounds; the HTTP edge checks them first, this keeps every other caller honest. */
+export function checkWindow(w: { fromMs: number; toMs: number }): void {
+  for (const [name, ms] of [
+    ['from', w.fromMs],
+    ['to', w.toMs],
+  ] as const) {
+    if (!Number.isInteger(ms) || ms < MIN_WINDOW_MS || ms > MAX_WINDOW_MS) {
+      throw new AnalysisError('bad_window', `${name} must be a time from 1900-01-01 to 2299-12-31 (epoch milliseconds ${MIN_WINDOW_MS} to ${MAX_WINDOW_MS}), got ${ms}`)
+    }
+  }
+  if (!(w.toMs > w.fromMs)) throw new AnalysisError('bad_window', `to must be after from (from ${iso(w.fromMs)}, to ${iso(w.toMs)})`)
+}
+
+/** Every column's test plan for a reference: features, text descriptors (`feature.descriptor`), prediction, label. */
+export function planColumns(model: ModelSpec, profile: ReferenceProfile): Map<string, TestPlan> {
+  const plans = new Map<string, TestPlan>()
+  for (const [feature, ref] of Object.entries(profile.features)) {
+    if (ref.kind === 'text') {
+      for (const d of ['length', 'tokens', 'oov_share'] as const) plans.set(`${feature}.${d}`, planColumn(model, feature, ref.descriptors[d], profile.rows))
+    } else plans.set(feature, planColumn(model, feature, ref, profile.rows))
+  }
+  if (profile.prediction) {
+    const key = profile.prediction.kind === 'numerical' ? PREDICTION_FEATURE : '__prediction_class'
+    plans.set(key, planColumn(model, key, profile.prediction, profile.rows))
+  }
+  if (profile.label && profile.label.kind === 'numerical') plans.set('__label', planColumn(model, '__label', profile.label, profile.rows))
+  return plans
+}
+
+/** Creates the analyzer over its storage port. */
 export function createAnalyzer(options: AnalyzerOptions): Analyzer {
   const { store } = options
   const now = options.now ?? Date.now
   const cache = new Map<string, LoadedReference>()
 
-  const loadReference = async (model: ModelSpec, version: string): Promise<LoadedReference | undefined> => {
-    const set = await latestReference(store, model.name, version)
-    if (!set) return undefined
-    const hit = cache.get(set.referenceId)
-    if (hit) return hit
-    const profile = JSON.parse(set.profile) as ReferenceProfile
-    let values: Promise<ReferenceValues> | undefined
-    const loaded: LoadedReference = {
-      id: set.referenceId,
-      source: set.source,
-      profile,
-      values: () => (values ??= readReferenceSample(store, { model: model.name, version: set.version, referenceId: set.referenceId }).then((sample) => referenceValues(sample, profile))),
-    }
-    cache.set(set.referenceId, loaded)
+  const remember = (model: ModelSpec, referenceId: string, source: string, profile: ReferenceProfile, values: () => Promise<ReferenceValues>): LoadedReference => {
+    const loaded: LoadedReference = { id: referenceId, source, profile, plans: planColumns(model, profile), values }
+    cache.set(`${model.name}\u0000${referenceId}`, loaded)
     if (cache.size > 8) cache.delete(cache.keys().next().value!)
     return loaded
   }
 
+  const loadReference = async (model: ModelSpec, version: string): Promise<LoadedReference | undefined> => {
+    const set = await store.latestReference(model.name, version)
+    if (!set) return undefined
+    const hit = cache.get(`${model.name}\u0000${set.referenceId}`)
+    if (hit) return hit
+    const profile = JSON.parse(set.profile) as ReferenceProfile
+    let values: Promise<ReferenceValues> | undefined
+    return remember(model, set.referenceId, set.source, profile, () => (values ??= store.readReferenceSample({ model: model.name, version: set.version, referenceId: set.referenceId }).then((sample) => referenceValues(sample, profile))))
+  }
+
+  const requireReference = (model: ModelSpec, reference: LoadedReference | undefined): LoadedReference => {
+    if (!reference) throw new AnalysisError('no_reference', `model "${model.name}" has no reference yet: POST /v1/models/${model.name}/reference with records or a {from, to} window`)
+    return reference
+  }
+
   const finishReference = async (model: ModelSpec, version: string, referenceId: string, source: 'records' | 'window', rows: number, rejected: ReferenceSummary['rejected']): Promise<ReferenceSummary> => {
-    const sample = await readReferenceSample(store, { model: model.name, version, referenceId })
+    const sample = await store.readReferenceSample({ model: model.name, version, referenceId })
     if (sample.rows === 0) throw new AnalysisError('bad_reference', 'the reference has no valid rows')
     const profile = buildReferenceProfile(model, sample)
-    await saveReferenceSet(store, { model: model.name, version, referenceId, source, createdAtMs: now(), rows, sampledRows: sample.rows, profile: JSON.stringify(profile) })
+    await store.saveReferenceSet({ model: model.name, version, referenceId, source, createdAtMs: now(), rows, sampledRows: sample.rows, profile: JSON.stringify(profile) })
     const values = Promise.resolve(referenceValues(sample, profile))
-    cache.set(referenceId, { id: referenceId, source, profile, values: () => values })
+    remember(model, referenceId, source, profile, () => values)
     const features: ReferenceSummary['features'] = {}
     for (const [k, f] of Object.entries(profile.features)) features[k] = { kind: f.kind, n: f.n, missing: f.missing }
-    return { model: model.name, version, reference_id: referenceId, source, rows, sampled_rows: sample.rows, rejected, features }
+    const multivariate: ReferenceSummary['multivariate'] = profile.reconstruction ? { status: 'fitted', reason: null } : { status: 'skipped', reason: profile.reconstructionSkipped ?? 'no multivariate model' }
+    return { model: model.name, version, reference_id: referenceId, source, rows, sampled_rows: sample.rows, rejected, features, multivariate }
   }
 
   // Labels count when they arrive within the configured horizon after the window ends (and by now).
   const labelsUntil = (model: ModelSpec, w: AnalysisWindow): number => Math.min(now(), w.toMs + model.analysis.labelHorizon * 1000)
 
   const windowQuery = (model: ModelSpec, w: AnalysisWindow): WindowQuery => {
-    if (!(w.toMs > w.fromMs)) throw new AnalysisError('bad_window', `to must be after from (from ${new Date(w.fromMs).toISOString()}, to ${new Date(w.toMs).toISOString()})`)
+    checkWindow(w)
     return { model: model.name, version: w.version, fromMs: w.fromMs, toMs: w.toMs }
   }
 
-  const drift = async (model: ModelSpec, w: AnalysisWindow): Promise<DriftResult> => {
+  const driftWith = async (model: ModelSpec, w: AnalysisWindow, reference: LoadedReference): Promise<DriftResult> => {
     const q = windowQuery(model, w)
     const exactMaxRows = model.analysis.exactMaxRows
-    const reference = await loadReference(model, w.version)
-    if (!reference) throw new AnalysisError('no_reference', `model "${model.name}" has no reference yet: POST /v1/models/${model.name}/reference with records or a {from, to} window`)
-    const [rows, numeric, categories] = await Promise.all([countWindow(store, q), numericProfiles(store, q), categoryCounts(store, q)])
+    const [rows, numeric, categories] = await Promise.all([store.countWindow(q), store.numericProfiles(q), store.categoryCounts(q)])
     const numericMap = new Map(numeric.map((p) => [p.feature, { n: p.n, sketch: p.sketch }]))
     // Raw values: all of a small window (exact results), or a sample for tests that have no sketch form.
     const samples = new Map<string, Float64Array>()
     const profile = reference.profile
     const wanted: string[] = []
-    for (const [feature, ref] of Object.entries(profile.features)) {
-      if (ref.kind !== 'numerical') continue
-      const plan = planColumn(model, feature, ref, profile.rows)
-      const n = numericMap.get(feature)?.n ?? 0
-      if (plan.input === 'numerical' && (n <= exactMaxRows || needsRawValues(plan.test))) wanted.push(feature)
+    const numericKeys = [...Object.entries(profile.features)].filter(([, ref]) => ref.kind === 'numerical').map(([f]) => f)
+    if (profile.prediction?.kind === 'numerical') numericKeys.push(PREDICTION_FEATURE)
+    for (const feature of numericKeys) {
+      const plan = reference.plans.get(feature)!
+      if (plan.input === 'numerical' && ((numericMap.get(feature)?.n ?? 0) <= exactMaxRows || needsRawValues(plan.test))) wanted.push(feature)
     }
-    if (profile.prediction?.kind === 'numerical') {
-      const plan = planColumn(model, '__prediction', profile.prediction, profile.rows)
-      if (plan.input === 'numerical' && ((numericMap.get(PREDICTION_FEATURE)?.n ?? 0) <= exactMaxRows || needsRawValues(plan.test))) wanted.push(PREDICTION_FEATURE)
-    }
-    await Promise.all(wanted.map(async (f) => samples.set(f, await sampleNumeric(store, q, f, exactMaxRows))))
+    await Promise.all(wanted.map(async (f) => samples.set(f, await store.sampleNumeric(q, f, exactMaxRows))))
     const textDescriptorsMap = new Map<string, Record<'length' | 'tokens' | 'oov_share', Float64Array>>()
     for (const [feature, ref] of Object.entries(profile.features)) {
       if (ref.kind !== 'text') continue
-      const texts = await sampleText(store, q, feature, exactMaxRows)
+      const texts = await store.sampleText(q, feature, exactMaxRows)
       const d = textDescriptors(texts, new Set(ref.vocabulary))
       textDescriptorsMap.set(feature, { length: Float64Array.from(d.length), tokens: Float64Array.from(d.tokens), oov_share: Float64Array.from(d.oovShare) })
     }
     const matrix = profile.reconstruction ? await currentMatrix(store, q, profile.reconstruction.features, profile.reconstruction.imputeMeans, exactMaxRows) : null
-    const labelled = profile.label ? await labelledWindow(store, q, { sliceFeatures: [], labelsUntilMs: labelsUntil(model, w) }) : null
+    const labelled = profile.label ? await store.labelledWindow(q, { sliceFeatures: [], labelsUntilMs: labelsUntil(model, w) }) : null
     const current: CurrentWindow = {
       rows,
       numeric: numericMap,
@@ -189,19 +240,18 @@ export function createAnalyzer(options: AnalyzerOptions): Analyzer {
     // Raw reference values only when some test runs on raw values (exact windows, sample tests, text, labels).
     const needsValues = wanted.length > 0 || textDescriptorsMap.size > 0 || labelled !== null
     const values = needsValues ? await reference.values() : NO_VALUES
-    return computeDrift({ model, version: w.version, fromMs: w.fromMs, toMs: w.toMs, reference: { id: reference.id, source: reference.source, profile, values }, current, minRows: model.analysis.minRows })
+    return computeDrift({ model, version: w.version, fromMs: w.fromMs, toMs: w.toMs, reference: { id: reference.id, source: reference.source, profile, values }, current, minRows: model.analysis.minRows, plans: reference.plans })
   }
 
-  const quality = async (model: ModelSpec, w: AnalysisWindow): Promise<QualityResult> => {
+  const qualityWith = async (model: ModelSpec, w: AnalysisWindow, reference: LoadedReference | undefined): Promise<QualityResult> => {
     const q = windowQuery(model, w)
-    const reference = await loadReference(model, w.version)
     const [rows, numeric, categories, texts, facts, labelled] = await Promise.all([
-      countWindow(store, q),
-      numericProfiles(store, q),
-      categoryCounts(store, q),
-      Object.values(model.features).some((f) => f.type === 'text') ? textPresence(store, q) : Promise.resolve(new Map<string, number>()),
-      qualityFacts(store, q, { previousWindows: 7 }),
-      labelledWindow(store, q, { sliceFeatures: [], labelsUntilMs: labelsUntil(model, w) }),
+      store.countWindow(q),
+      store.numericProfiles(q),
+      store.categoryCounts(q),
+      Object.values(model.features).some((f) => f.type === 'text') ? store.textPresence(q) : Promise.resolve(new Map<string, number>()),
+      store.qualityFacts(q, { previousWindows: 7 }),
+      store.labelledWindow(q, { sliceFeatures: [], labelsUntilMs: labelsUntil(model, w) }),
     ])
     const features = Object.entries(model.features).map(([feature, spec]) => {
       if (spec.type === 'category') {
@@ -233,13 +283,12 @@ export function createAnalyzer(options: AnalyzerOptions): Analyzer {
     })
   }
 
-  const performance = async (model: ModelSpec, w: AnalysisWindow): Promise<PerformanceResult> => {
+  const performanceWith = async (model: ModelSpec, w: AnalysisWindow, reference: LoadedReference | undefined): Promise<PerformanceResult> => {
     const q = windowQuery(model, w)
-    const reference = await loadReference(model, w.version)
     const sliceFeatures = Object.entries(model.features).filter(([, f]) => f.type === 'category').map(([k]) => k)
-    const labelled = await labelledWindow(store, q, { sliceFeatures, labelsUntilMs: labelsUntil(model, w) })
+    const labelled = await store.labelledWindow(q, { sliceFeatures, labelsUntilMs: labelsUntil(model, w) })
     const cbpe = reference?.profile.cbpe ?? null
-    const allScores = cbpe ? await sampleNumeric(store, q, PREDICTION_FEATURE, 10_000_000) : null
+    const allScores = cbpe ? await store.sampleNumeric(q, PREDICTION_FEATURE, 10_000_000) : null
     return computePerformance({ model, version: w.version, fromMs: w.fromMs, toMs: w.toMs, labelled, allScores, cbpe, minLabelCoverage: model.analysis.minLabelCoverage, minRows: model.analysis.minRows })
   }
 
@@ -260,31 +309,47 @@ export function createAnalyzer(options: AnalyzerOptions): Analyzer {
         .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0))
         .slice(0, model.analysis.referenceSampleSize)
         .map(({ r }) => r)
-      await insertReferenceRows(
-        store,
-        kept.map(({ row, label, labelClass }) =>
-          JSON.stringify([model.name, version, referenceId, row.id, row.tsMs, row.numFeatures, row.strFeatures, row.textFeatures, row.prediction, row.predictionClass, label, labelClass]),
-        ),
-      )
+      await store.insertReferenceRows(kept.map(({ row, label, labelClass }) => ({ model: model.name, version, referenceId, row, label, labelClass })))
       return finishReference(model, version, referenceId, 'records', accepted.length, rejected)
     },
     async createReferenceFromWindow(model, version, w) {
       const q = windowQuery(model, w)
       const referenceId = randomUUID()
-      const { rows } = await copyWindowToReference(store, q, { version, referenceId, limit: model.analysis.referenceSampleSize })
-      if (rows === 0) throw new AnalysisError('bad_reference', `no predictions of "${model.name}" between ${new Date(w.fromMs).toISOString()} and ${new Date(w.toMs).toISOString()}`)
+      const { rows } = await store.copyWindowToReference(q, { version, referenceId, limit: model.analysis.referenceSampleSize })
+      if (rows === 0) throw new AnalysisError('bad_reference', `no predictions of "${model.name}" between ${iso(w.fromMs)} and ${iso(w.toMs)}`)
       return finishReference(model, version, referenceId, 'window', rows, [])
     },
-    drift,
-    quality,
-    performance,
+    async drift(model, w) {
+      checkWindow(w)
+      return driftWith(model, w, requireReference(model, await loadReference(model, w.version)))
+    },
+    async quality(model, w) {
+      checkWindow(w)
+      return qualityWith(model, w, await loadReference(model, w.version))
+    },
+    async performance(model, w) {
+      checkWindow(w)
+      return performanceWith(model, w, await loadReference(model, w.version))
+    },
     async run(model, w) {
+      checkWindow(w)
       const reference = await loadReference(model, w.version)
-      const [d, qy, p] = await Promise.all([reference ? drift(model, w) : Promise.resolve(null), quality(model, w), performance(model, w)])
+      const [d, qy, p] = await Promise.all([reference ? driftWith(model, w, reference) : Promise.resolve(null), qualityWith(model, w, reference), performanceWith(model, w, reference)])
       const computedAtMs = now()
-      const save = (job: string, result: unknown) => saveAnalysisResult(store, { job, model: model.name, version: w.version, fromMs: w.fromMs, toMs: w.toMs, computedAtMs, result })
+      const save = (job: AnalysisJob, result: unknown) => store.saveAnalysisResult({ job, model: model.name, version: w.version, fromMs: w.fromMs, toMs: w.toMs, computedAtMs, result })
       await Promise.all([d ? save('drift', d) : Promise.resolve(), save('quality', qy), save('performance', p)])
       return { drift: d, quality: qy, performance: p, reference: reference?.id ?? null }
+    },
+    async saved(job, model, version) {
+      const found = await store.latestAnalysisResult({ job, model: model.name, version })
+      if (!found) {
+        const schedule = model.analysis.schedule ? `the schedule "${model.analysis.schedule}" stores one per whole window` : 'the model has no analysis.schedule'
+        throw new AnalysisError(
+          'no_result',
+          `no stored ${job} result for model "${model.name}"${version ? ` version "${version}"` : ''} yet (${schedule}): POST /v1/models/${model.name}/analysis/run stores the last whole window now, or pass from and to to compute a window on demand`,
+        )
+      }
+      return { fromMs: found.fromMs, toMs: found.toMs, computedAtMs: found.computedAtMs, result: found.result as AnalysisResults[typeof job] }
     },
   }
 }
@@ -300,7 +365,7 @@ function referenceValues(sample: ReferenceSample, profile: ReferenceProfile): Re
   return { numeric: sample.numeric, textDescriptors: textDescriptorsMap, labels: sample.labels }
 }
 
-async function currentMatrix(store: Store, q: WindowQuery, features: readonly string[], means: readonly number[], limit: number): Promise<number[][]> {
-  const rows = await sampleNumericRows(store, q, features, limit)
+async function currentMatrix(store: AnalysisStore, q: WindowQuery, features: readonly string[], means: readonly number[], limit: number): Promise<number[][]> {
+  const rows = await store.sampleNumericRows(q, features, limit)
   return rows.map((r) => r.map((v, j) => (Number.isFinite(v) ? v : means[j]!)))
 }

@@ -217,19 +217,22 @@ export function computeDrift(input: {
   reference: { id: string; source: string; profile: ReferenceProfile; values: ReferenceValues }
   current: CurrentWindow
   minRows: number
+  /** Plans made once per reference (analyzer.ts `planColumns`), keyed as there; missing keys are planned here. */
+  plans?: ReadonlyMap<string, TestPlan>
 }): DriftResult {
   const { model, current, minRows } = input
   const profile = input.reference.profile
+  const planOf = (key: string, feature: string, ref: NumericProfile | CategoricalProfile): TestPlan => input.plans?.get(key) ?? planColumn(model, feature, ref, profile.rows)
   const results: DriftColumnResult[] = []
   // Text features count once in the drift share: drifted when any descriptor drifted.
   const textGroups = new Map<string, DriftColumnResult[]>()
   for (const [feature, ref] of Object.entries(profile.features)) {
     if (ref.kind === 'numerical') {
-      const plan = planColumn(model, feature, ref, profile.rows)
+      const plan = planOf(feature, feature, ref)
       const r = numericColumnDrift(feature, 'numerical', plan, ref, input.reference.values.numeric.get(feature), current.numeric.get(feature), current.samples.get(feature), minRows)
       results.push(withHistogram(r, ref, current.numeric.get(feature), current.samples.get(feature)))
     } else if (ref.kind === 'categorical') {
-      const r = categoricalColumnDrift(feature, planColumn(model, feature, ref, profile.rows), ref, current.categories.get(feature), minRows)
+      const r = categoricalColumnDrift(feature, planOf(feature, feature, ref), ref, current.categories.get(feature), minRows)
       results.push(withHistogram(r, ref, current.categories.get(feature)))
     } else {
       const group: DriftColumnResult[] = []
@@ -238,7 +241,7 @@ export function computeDrift(input: {
       for (const descriptor of ['length', 'tokens', 'oov_share'] as const) {
         const name = `${feature}.${descriptor}`
         const refProfile = ref.descriptors[descriptor]
-        const plan = planColumn(model, feature, refProfile, profile.rows)
+        const plan = planOf(name, feature, refProfile)
         const values = cur?.[descriptor]
         group.push(numericColumnDrift(name, 'text', plan, refProfile, refValues?.[descriptor], values ? { n: values.length, sketch: sketchOf(values) } : undefined, values, minRows))
       }
@@ -286,27 +289,29 @@ export function computeDrift(input: {
     current: { n: current.rows },
     dataset: { drift_share: share, drifted: current.rows >= minRows && share >= model.drift.shareThreshold, share_threshold: model.drift.shareThreshold, features: byFeature.length, drifted_features: drifted },
     features: results,
-    prediction: predictionDrift(model, profile, input.reference.values, current, minRows),
-    label: labelDrift(model, profile, input.reference.values, current, minRows),
+    prediction: predictionDrift(profile, input.reference.values, current, minRows, planOf),
+    label: labelDrift(profile, input.reference.values, current, minRows, planOf),
     multivariate: multivariateDrift(profile, current, minRows),
     correction,
   }
 }
 
-function predictionDrift(model: ModelSpec, profile: ReferenceProfile, refValues: ReferenceValues, current: CurrentWindow, minRows: number): DriftColumnResult | null {
+type PlanOf = (key: string, feature: string, ref: NumericProfile | CategoricalProfile) => TestPlan
+
+function predictionDrift(profile: ReferenceProfile, refValues: ReferenceValues, current: CurrentWindow, minRows: number, planOf: PlanOf): DriftColumnResult | null {
   const ref = profile.prediction
   if (!ref) return null
   const feature = ref.kind === 'numerical' ? '__prediction' : '__prediction_class'
-  const plan = planColumn(model, feature, ref, profile.rows)
+  const plan = planOf(feature, feature, ref)
   if (ref.kind === 'categorical') return { ...categoricalColumnDrift(feature, plan, ref, current.categories.get(feature), minRows), feature: 'prediction' }
   return { ...numericColumnDrift(feature, 'numerical', plan, ref, refValues.numeric.get(feature), current.numeric.get(feature), current.samples.get(feature), minRows), feature: 'prediction' }
 }
 
-function labelDrift(model: ModelSpec, profile: ReferenceProfile, refValues: ReferenceValues, current: CurrentWindow, minRows: number): DriftColumnResult | null {
+function labelDrift(profile: ReferenceProfile, refValues: ReferenceValues, current: CurrentWindow, minRows: number, planOf: PlanOf): DriftColumnResult | null {
   const ref = profile.label
   if (!ref || ref.kind !== 'numerical' || !current.labels) return null
   const labels = current.labels.filter(Number.isFinite)
-  const plan = planColumn(model, '__label', ref, profile.rows)
+  const plan = planOf('__label', '__label', ref)
   return { ...numericColumnDrift('__label', 'numerical', plan, ref, refValues.labels, { n: labels.length, sketch: sketchOf(labels) }, labels, minRows), feature: 'label' }
 }
 

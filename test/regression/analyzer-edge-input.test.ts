@@ -1,4 +1,6 @@
+import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { REFERENCE_MAX_BODY_BYTES } from '../../analyzer/index.ts'
 import { postJson, startTestService } from '../support/service.ts'
 
 // Issue 16: inputs that made the analyzer answer 500 (time windows a date cannot hold, reference ids ClickHouse
@@ -87,6 +89,25 @@ describe('reference records', () => {
     const drift = await get(`/v1/models/m/drift?from=${Date.now() - 3_600_000}&to=${Date.now()}`)
     expect(drift.status, JSON.stringify(drift.body)).toBe(200)
     expect(unexpected()).toEqual([])
+  })
+})
+
+describe('reference uploads', () => {
+  it('refuses a body declared over the limit before reading it, and says how to send a larger reference', async () => {
+    // Issue 16: the upload was parsed by express.json({limit: '512mb'}) before auth and outside the in-flight budget.
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${service.url}/v1/models/m/reference`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(REFERENCE_MAX_BODY_BYTES + 1) } }, (res) => {
+        let text = ''
+        res.on('data', (c: Buffer) => (text += c.toString()))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+      })
+      req.on('error', reject)
+      req.write('{')
+    })
+    expect(status).toBe(413)
+    expect(body).toContain(`over the limit of ${REFERENCE_MAX_BODY_BYTES} bytes`)
+    const doc = (await (await fetch(`${service.url}/openapi.json`)).json()) as { paths: Record<string, { post: { description: string } }> }
+    expect(doc.paths['/v1/models/{name}/reference']!.post.description).toContain('{from, to}')
   })
 })
 

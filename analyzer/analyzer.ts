@@ -122,6 +122,13 @@ const NO_VALUES: ReferenceValues = { numeric: new Map(), textDescriptors: new Ma
 // windows, sha256 here for posted records): deterministic, so the same data gives the same reference.
 const idRank = (id: string): string => createHash('sha256').update(id).digest('hex')
 
+/**
+ * How long a stored result read is reused, in ms. Reads of the newest result (dashboards, reports, `highway drift`)
+ * then cost one query per key per interval however many arrive, even under ingest; a result this process stores
+ * replaces its entry at once, one another replica stores shows up within the interval (windows close minutes apart).
+ */
+export const SAVED_RESULT_TTL_MS = 5_000
+
 const iso = (ms: number): string => (ms >= MIN_WINDOW_MS && ms <= MAX_WINDOW_MS ? new Date(ms).toISOString() : String(ms))
 
 /** Checks a window's bounds; the HTTP edge checks them first, this keeps every other caller honest. */
@@ -158,6 +165,8 @@ export function createAnalyzer(options: AnalyzerOptions): Analyzer {
   const { store } = options
   const now = options.now ?? Date.now
   const cache = new Map<string, LoadedReference>()
+  const savedCache = new Map<string, { readonly atMs: number; readonly found: Promise<SavedAnalysis<unknown> | undefined> }>()
+  const savedKey = (job: AnalysisJob, model: string, version: string) => `${job}\u0000${model}\u0000${version}`
 
   const remember = (model: ModelSpec, referenceId: string, source: string, profile: ReferenceProfile, values: () => Promise<ReferenceValues>): LoadedReference => {
     const loaded: LoadedReference = { id: referenceId, source, profile, plans: planColumns(model, profile), values }
@@ -338,10 +347,30 @@ export function createAnalyzer(options: AnalyzerOptions): Analyzer {
       const computedAtMs = now()
       const save = (job: AnalysisJob, result: unknown) => store.saveAnalysisResult({ job, model: model.name, version: w.version, fromMs: w.fromMs, toMs: w.toMs, computedAtMs, result })
       await Promise.all([d ? save('drift', d) : Promise.resolve(), save('quality', qy), save('performance', p)])
+      // The newest stored result is this one unless a later window is stored already: then let the next read look.
+      for (const [job, result] of [['drift', d], ['quality', qy], ['performance', p]] as const) {
+        if (result === null) continue
+        const key = savedKey(job, model.name, w.version)
+        const held = savedCache.get(key)
+        if (!held) continue
+        savedCache.set(key, {
+          atMs: now(),
+          found: held.found.then((old) => (old && old.toMs > w.toMs ? old : { fromMs: w.fromMs, toMs: w.toMs, computedAtMs, result }), () => undefined),
+        })
+      }
       return { drift: d, quality: qy, performance: p, reference: reference?.id ?? null }
     },
     async saved(job, model, version) {
-      const found = await store.latestAnalysisResult({ job, model: model.name, version })
+      const key = savedKey(job, model.name, version)
+      let held = savedCache.get(key)
+      if (!held || now() - held.atMs > SAVED_RESULT_TTL_MS) {
+        // One read in flight per key: a burst of readers shares it. A failed read is not kept.
+        const found = store.latestAnalysisResult({ job, model: model.name, version }).then((r) => r && { fromMs: r.fromMs, toMs: r.toMs, computedAtMs: r.computedAtMs, result: r.result })
+        held = { atMs: now(), found }
+        savedCache.set(key, held)
+        found.catch(() => savedCache.get(key) === held && savedCache.delete(key))
+      }
+      const found = await held.found
       if (!found) {
         const schedule = model.analysis.schedule ? `the schedule "${model.analysis.schedule}" stores one per whole window` : 'the model has no analysis.schedule'
         throw new AnalysisError(

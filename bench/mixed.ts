@@ -177,7 +177,9 @@ export const runMixedBench: Bench = async (options) => {
 
     const service = await startChildService({ configFile, dataDir: join(tmp, 'service-data'), log })
     const agent = createKeepAliveAgent(128)
-    const readAgent = createKeepAliveAgent(32)
+    // One agent per read: a slow read must not hold the sockets another read waits for (in this generator; the
+    // service's own queues are what is measured).
+    const readAgents = [createKeepAliveAgent(64), createKeepAliveAgent(64), createKeepAliveAgent(64)] as const
     const onError = (message: string) => log(`ingest request failed: ${message}`)
     try {
       // Setup: a warm-up ingest, a reference from it, one stored run (what the saved reads serve).
@@ -197,9 +199,9 @@ export const runMixedBench: Bench = async (options) => {
       const [predicted, labelled, ...reads] = await Promise.all([
         runOpenLoop({ target: { url: service.url, path: '/v1/predictions', agent }, bodies: predictions.bodies, intervalMs: (1000 * BATCH_RECORDS) / predictionsPerSecond, onError }),
         runOpenLoop({ target: { url: service.url, path: '/v1/labels', agent }, bodies: labels, intervalMs: (1000 * BATCH_RECORDS) / labelsPerSecond, onError }),
-        readLoop({ name: 'GET /v1/slos', url: `${base}/slos`, agent: readAgent, perSecond: readsPerSecond, seconds, log }),
-        readLoop({ name: 'GET …/drift (stored)', url: `${base}/models/${BENCH_MODEL}/drift`, agent: readAgent, perSecond: readsPerSecond, seconds, log }),
-        readLoop({ name: 'GET …/quality (stored)', url: `${base}/models/${BENCH_MODEL}/quality`, agent: readAgent, perSecond: readsPerSecond, seconds, log }),
+        readLoop({ name: 'GET /v1/slos', url: `${base}/slos`, agent: readAgents[0], perSecond: readsPerSecond, seconds, log }),
+        readLoop({ name: 'GET …/drift (stored)', url: `${base}/models/${BENCH_MODEL}/drift`, agent: readAgents[1], perSecond: readsPerSecond, seconds, log }),
+        readLoop({ name: 'GET …/quality (stored)', url: `${base}/models/${BENCH_MODEL}/quality`, agent: readAgents[2], perSecond: readsPerSecond, seconds, log }),
       ])
       const machine = stop()
       const contended = machine.otherCores > CONTENDED_CORES
@@ -262,7 +264,7 @@ export const runMixedBench: Bench = async (options) => {
       }
     } finally {
       agent.destroy()
-      readAgent.destroy()
+      for (const a of readAgents) a.destroy()
       await service.stop()
     }
   } finally {

@@ -165,7 +165,13 @@ export function createAnalyzer(options: AnalyzerOptions): Analyzer {
   const { store } = options
   const now = options.now ?? Date.now
   const cache = new Map<string, LoadedReference>()
-  const savedCache = new Map<string, { readonly atMs: number; readonly found: Promise<SavedAnalysis<unknown> | undefined> }>()
+  interface SavedEntry {
+    readonly atMs: number
+    readonly found: Promise<SavedAnalysis<unknown> | undefined>
+    /** The last value read, once there is one: served while a newer read is in flight. */
+    readonly settled?: { readonly value: SavedAnalysis<unknown> | undefined }
+  }
+  const savedCache = new Map<string, SavedEntry>()
   const savedKey = (job: AnalysisJob, model: string, version: string) => `${job}\u0000${model}\u0000${version}`
 
   const remember = (model: ModelSpec, referenceId: string, source: string, profile: ReferenceProfile, values: () => Promise<ReferenceValues>): LoadedReference => {
@@ -353,24 +359,31 @@ export function createAnalyzer(options: AnalyzerOptions): Analyzer {
         const key = savedKey(job, model.name, w.version)
         const held = savedCache.get(key)
         if (!held) continue
-        savedCache.set(key, {
-          atMs: now(),
-          found: held.found.then((old) => (old && old.toMs > w.toMs ? old : { fromMs: w.fromMs, toMs: w.toMs, computedAtMs, result }), () => undefined),
-        })
+        const mine: SavedAnalysis<unknown> = { fromMs: w.fromMs, toMs: w.toMs, computedAtMs, result }
+        const old = held.settled?.value
+        // Newest by window end, as the store orders them.
+        const value = old && old.toMs > w.toMs ? old : mine
+        savedCache.set(key, { atMs: now(), found: Promise.resolve(value), settled: { value } })
       }
       return { drift: d, quality: qy, performance: p, reference: reference?.id ?? null }
     },
     async saved(job, model, version) {
       const key = savedKey(job, model.name, version)
       let held = savedCache.get(key)
+      const last = held?.settled
       if (!held || now() - held.atMs > SAVED_RESULT_TTL_MS) {
-        // One read in flight per key: a burst of readers shares it. A failed read is not kept.
+        // One read in flight per key: a burst of readers shares it. A failed read is not kept. While it runs,
+        // readers get the value it replaces (queries can queue behind heavy ingest; the stored result is the same).
         const found = store.latestAnalysisResult({ job, model: model.name, version }).then((r) => r && { fromMs: r.fromMs, toMs: r.toMs, computedAtMs: r.computedAtMs, result: r.result })
-        held = { atMs: now(), found }
-        savedCache.set(key, held)
-        found.catch(() => savedCache.get(key) === held && savedCache.delete(key))
+        const entry: SavedEntry = { atMs: now(), found, ...(last ? { settled: last } : {}) }
+        savedCache.set(key, entry)
+        found.then(
+          (value) => savedCache.get(key) === entry && savedCache.set(key, { atMs: entry.atMs, found, settled: { value } }),
+          () => savedCache.get(key) === entry && (last ? savedCache.set(key, { atMs: 0, found: Promise.resolve(last.value), settled: last }) : savedCache.delete(key)),
+        )
+        held = entry
       }
-      const found = await held.found
+      const found = held.settled ? held.settled.value : await held.found
       if (!found) {
         const schedule = model.analysis.schedule ? `the schedule "${model.analysis.schedule}" stores one per whole window` : 'the model has no analysis.schedule'
         throw new AnalysisError(

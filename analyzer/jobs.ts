@@ -36,9 +36,7 @@ export function scheduleAnalysis(deps: { analyzer: Analyzer; models: readonly Mo
         const w = scheduledWindow(now(), model.analysis.window)
         try {
           const out = await deps.analyzer.run(model, { ...w, version: '' })
-          if (out.drift) deps.metrics.drift(out.drift)
-          deps.metrics.quality(out.quality)
-          deps.metrics.performance(out.performance)
+          deps.metrics.run(out)
           deps.logger.info('analysis run', { model: model.name, from: new Date(w.fromMs).toISOString(), to: new Date(w.toMs).toISOString(), drifted: out.drift?.dataset.drifted ?? null })
         } catch (err) {
           deps.logger.warn('analysis run failed', { model: model.name, error: err instanceof Error ? err.message : String(err) })

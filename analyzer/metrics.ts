@@ -1,9 +1,14 @@
 import { Gauge, type Registry } from 'prom-client'
+import type { AnalysisRun } from './analyzer.ts'
 import type { DriftResult } from './drift.ts'
 import type { PerformanceResult } from './performance-report.ts'
 import type { QualityResult } from './quality.ts'
 
-/** The analyzer's Prometheus gauges: the latest figures per model and version, set on each analysis. */
+/**
+ * The analyzer's Prometheus gauges: the latest stored figures per model and version. Only stored runs publish
+ * (the schedule, `POST …/analysis/run`): an on-demand window (a report, a dashboard) must not move what alert
+ * rules read.
+ */
 export class AnalyzerMetrics {
   readonly #featureDrift: Gauge
   readonly #featureDrifted: Gauge
@@ -20,6 +25,13 @@ export class AnalyzerMetrics {
     this.#performance = new Gauge({ name: 'highway_model_performance', help: 'Model performance in the latest window, realised or estimated (CBPE).', labelNames: ['model', 'version', 'metric', 'kind'], registers })
     this.#quality = new Gauge({ name: 'highway_data_quality', help: 'Data quality check value per feature in the latest window (shares, or 1/0 for constant).', labelNames: ['model', 'version', 'feature', 'check'], registers })
     this.#coverage = new Gauge({ name: 'highway_label_coverage', help: 'Share of the latest window predictions that have a label.', labelNames: ['model', 'version'], registers })
+  }
+
+  /** Publishes a stored run's results. */
+  run(out: AnalysisRun): void {
+    if (out.drift) this.drift(out.drift)
+    this.quality(out.quality)
+    this.performance(out.performance)
   }
 
   /** Publishes a drift result. */

@@ -70,6 +70,8 @@ export interface ReferenceProfile {
     readonly lower: number | null
     readonly upper: number | null
   } | null
+  /** Why `reconstruction` is null, in a sentence (absent in profiles stored before it was recorded). */
+  readonly reconstructionSkipped?: string | null
   /** Per feature, the default/configured test's statistic on each reference chunk against the whole reference. */
   readonly chunkStatistics: Record<string, number[]>
 }
@@ -189,7 +191,7 @@ export function buildReferenceProfile(model: ModelSpec, sample: ReferenceSample)
     prediction: predictions && predictions.length > 0 ? profileNumeric(predictions, sample.rows - predictions.length) : null,
     label: sample.labels.length > 0 ? profileNumeric(sample.labels, sample.rows - sample.labels.length) : null,
     cbpe: fitCbpeIfPossible(model, sample),
-    reconstruction: fitReconstructionIfPossible(sample, numericNames),
+    ...reconstructionOf(sample, numericNames),
     chunkStatistics,
   }
 }
@@ -224,14 +226,18 @@ function fitCbpeIfPossible(model: ModelSpec, sample: ReferenceSample): CbpeModel
   return fitCbpe({ scores: sample.scores, labels: sample.labels })
 }
 
-function fitReconstructionIfPossible(sample: ReferenceSample, numeric: readonly string[]): ReferenceProfile['reconstruction'] {
+function reconstructionOf(sample: ReferenceSample, numeric: readonly string[]): Pick<ReferenceProfile, 'reconstruction' | 'reconstructionSkipped'> {
   const cols = sample.matrix.features.map((f, i) => [f, i] as const).filter(([f]) => numeric.includes(f))
-  if (cols.length < 2 || sample.rows < 2 * REFERENCE_CHUNKS) return null
+  const skipped = (reason: string) => ({ reconstruction: null, reconstructionSkipped: reason })
+  if (cols.length < 2) return skipped(`multivariate drift needs at least 2 numeric features in the reference, it has ${cols.length}`)
+  if (sample.rows < 2 * REFERENCE_CHUNKS) return skipped(`multivariate drift needs at least ${2 * REFERENCE_CHUNKS} reference rows, it has ${sample.rows}`)
   const imputeMeans = columnMeans(sample.matrix.rows, cols.map(([, i]) => i))
   const rows = imputeRows(sample.matrix.rows, cols.map(([, i]) => i), imputeMeans)
+  // PCA has nothing to reconstruct when no feature varies (the fit would divide by a zero total variance).
+  if (rows.every((r) => r.every((v, j) => v === rows[0]![j]))) return skipped(`multivariate drift needs a numeric feature that varies; every one is constant in the reference (${cols.map(([f]) => f).join(', ')})`)
   const model = fitReconstruction({ rows })
   const band = fitReconstructionThreshold(model, rows, Math.floor(rows.length / REFERENCE_CHUNKS))
-  return { features: cols.map(([f]) => f), imputeMeans, model, lower: band.lower, upper: band.upper }
+  return { reconstruction: { features: cols.map(([f]) => f), imputeMeans, model, lower: band.lower, upper: band.upper }, reconstructionSkipped: null }
 }
 
 /** Means of the chosen columns over finite values (the imputation NannyML uses for numeric features). */

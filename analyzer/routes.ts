@@ -1,95 +1,134 @@
-import type { Express, RequestHandler } from 'express'
-import { z } from 'zod'
-import type { ModelSpec, Scope } from '../config/index.ts'
-import { AnalysisError, type AnalysisWindow, type Analyzer } from './analyzer.ts'
+import type { ModelSpec } from '../config/index.ts'
+import { AppError, defineRoute, type Route } from '../server/index.ts'
+import { AnalysisError, type AnalysisJob, type AnalysisWindow, type Analyzer } from './analyzer.ts'
+import { scheduledWindow } from './jobs.ts'
 import type { AnalyzerMetrics } from './metrics.ts'
+import { driftAnswer, modelParams, performanceAnswer, qualityAnswer, referenceAnswer, referenceBody, runAnswer, runBody, windowQuery } from './schemas.ts'
 
-/** An error the HTTP edge maps to its status (the collector's error middleware reads `status`). */
-export class HttpProblem extends Error {
-  override readonly name = 'HttpProblem'
-  readonly status: number
-  constructor(status: number, message: string) {
-    super(message)
-    this.status = status
-  }
+/**
+ * Largest reference upload, in bytes. A parsed JSON body costs a few times its size in memory, and every body in
+ * flight counts against `ingest.maxInflightBodyBytes` (128 MiB by default): 64 MiB (some 300,000 records of 200
+ * bytes) leaves room for ingest. Larger references are taken from stored predictions: `{from, to}`.
+ */
+export const REFERENCE_MAX_BODY_BYTES = 64 * 1024 * 1024
+const RUN_MAX_BODY_BYTES = 64 * 1024
+
+/** What the analyzer's routes need. */
+export interface AnalyzerRouteDeps {
+  readonly analyzer: Analyzer
+  readonly models: readonly ModelSpec[]
+  readonly metrics: AnalyzerMetrics
+  /** Reference upload limit (default REFERENCE_MAX_BODY_BYTES); keep it under the shared in-flight body budget. */
+  readonly maxReferenceBodyBytes?: number
+  readonly now?: () => number
 }
 
-/** What the routes need from the HTTP edge: auth middleware and a per-model access check. */
-export interface RouteTools {
-  readonly requireScope: (scope: Scope) => RequestHandler
-  readonly assertModelAllowed: (res: { locals: Record<string, unknown> }, model: string) => void
+/** The analyzer's domain errors as HTTP errors: the one place they are translated. */
+function asAppError(err: unknown): never {
+  if (err instanceof AnalysisError) throw new AppError(err.code === 'no_reference' || err.code === 'no_result' ? 'conflict' : 'bad_request', err.message)
+  throw err
 }
 
-const time = z.union([z.coerce.number().int(), z.iso.datetime({ offset: true }), z.iso.date()]).transform((v) => (typeof v === 'number' ? v : Date.parse(v)))
-const windowQuerySchema = z.object({ from: time.optional(), to: time.optional(), version: z.string().max(128).default('') }).strict()
-const referenceBodySchema = z.union([
-  z.object({ records: z.array(z.unknown()).min(1).max(1_000_000), version: z.string().max(128).default('') }).strict(),
-  z.object({ from: time, to: time, version: z.string().max(128).default('') }).strict(),
-])
+const errors = { 400: { description: 'Bad window or body (names the field)' }, 404: { description: 'Model not configured' } }
 
-function explain(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
-}
-
-/** Mounts `/v1/models/{m}/reference`, `/analysis/run`, `/drift`, `/quality`, `/performance`. */
-export function mountAnalyzerRoutes(app: Express, deps: { analyzer: Analyzer; models: readonly ModelSpec[]; metrics: AnalyzerMetrics; tools: RouteTools; now?: () => number }): void {
+/**
+ * `/v1/models/{name}/reference`, `/analysis/run`, `/drift`, `/quality`, `/performance`. The GETs never publish
+ * gauges: without a window they serve the newest stored result (what the schedule or `analysis/run` stored and
+ * published); with one they compute it on demand and store nothing.
+ */
+export function analyzerRoutes(deps: AnalyzerRouteDeps): Route[] {
   const now = deps.now ?? Date.now
   const models = new Map(deps.models.map((m) => [m.name, m]))
   const modelOf = (name: string): ModelSpec => {
     const m = models.get(name)
-    if (!m) throw new HttpProblem(404, `model "${name.slice(0, 128)}" is not configured (configured: ${[...models.keys()].join(', ') || 'none'})`)
+    // The configured names are not listed: a key limited to some models must not learn the others.
+    if (!m) throw new AppError('not_found', `model "${name.slice(0, 128)}" is not configured`)
     return m
   }
-  const windowOf = (model: ModelSpec, raw: unknown): AnalysisWindow => {
-    const parsed = windowQuerySchema.safeParse(raw)
-    if (!parsed.success) throw new HttpProblem(400, `${explain(parsed.error)} (from and to are ISO-8601 times or epoch milliseconds)`)
-    const toMs = parsed.data.to ?? now()
-    const fromMs = parsed.data.from ?? toMs - model.analysis.window * 1000
-    if (!(toMs > fromMs)) throw new HttpProblem(400, `to must be after from, got from=${new Date(fromMs).toISOString()} to=${new Date(toMs).toISOString()}`)
-    return { fromMs, toMs, version: parsed.data.version }
+  /** An explicit window, one bound defaulted: `from` to `to − window`, `to` to now. */
+  const explicitWindow = (model: ModelSpec, q: { from?: number | undefined; to?: number | undefined; version: string }): AnalysisWindow => {
+    const toMs = q.to ?? now()
+    return { fromMs: q.from ?? toMs - model.analysis.window * 1000, toMs, version: q.version }
   }
-  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work()
-    } catch (err) {
-      if (err instanceof AnalysisError) throw new HttpProblem(err.code === 'no_reference' ? 409 : 400, err.message)
-      throw err
-    }
-  }
-  const { requireScope, assertModelAllowed } = deps.tools
 
-  app.post('/v1/models/:name/reference', requireScope('operate'), async (req, res) => {
-    const model = modelOf(String(req.params.name))
-    assertModelAllowed(res, model.name)
-    const parsed = referenceBodySchema.safeParse(req.body)
-    if (!parsed.success) throw new HttpProblem(400, `body must be {records:[…], version?} or {from, to, version?}: ${explain(parsed.error)}`)
-    const body = parsed.data
-    const summary = await guard(() =>
-      'records' in body ? deps.analyzer.createReferenceFromRecords(model, body.version, body.records) : deps.analyzer.createReferenceFromWindow(model, body.version, { fromMs: body.from, toMs: body.to, version: body.version }),
-    )
-    res.status(201).json(summary)
-  })
+  const read = (job: AnalysisJob, summary: string, schema: typeof driftAnswer | typeof qualityAnswer | typeof performanceAnswer): Route =>
+    defineRoute({
+      method: 'get',
+      path: `/v1/models/{name}/${job}`,
+      scope: 'read',
+      modelParam: 'name',
+      params: modelParams,
+      query: windowQuery,
+      summary,
+      description:
+        'Without `from` and `to`: the newest stored result (the last whole window the schedule analysed, or what `POST …/analysis/run` stored), with its window in `from`/`to` and `computed_at`; 409 when none is stored yet. With `from` and/or `to`: that window, computed now; nothing is stored and no gauge changes.',
+      responses: { 200: { description: summary, schema }, ...errors, 409: { description: 'No reference (drift), or no stored result yet' } },
+      handle: async ({ params, query }) => {
+        const model = modelOf(params.name)
+        try {
+          if (query.from === undefined && query.to === undefined) {
+            const saved = await deps.analyzer.saved(job, model, query.version)
+            return { json: { ...saved.result, computed_at: new Date(saved.computedAtMs).toISOString() } }
+          }
+          const w = explicitWindow(model, query)
+          return { json: await deps.analyzer[job](model, w) }
+        } catch (err) {
+          return asAppError(err)
+        }
+      },
+    })
 
-  app.post('/v1/models/:name/analysis/run', requireScope('operate'), async (req, res) => {
-    const model = modelOf(String(req.params.name))
-    assertModelAllowed(res, model.name)
-    const w = windowOf(model, req.body ?? {})
-    const out = await guard(() => deps.analyzer.run(model, w))
-    if (out.drift) deps.metrics.drift(out.drift)
-    deps.metrics.quality(out.quality)
-    deps.metrics.performance(out.performance)
-    res.json(out)
-  })
-
-  // One GET per analysis, each publishing its gauges as it answers.
-  const publish = <T>(job: (m: ModelSpec, w: AnalysisWindow) => Promise<T>, gauges: (result: T) => void): RequestHandler => async (req, res) => {
-    const model = modelOf(String(req.params.name))
-    assertModelAllowed(res, model.name)
-    const result = await guard(() => job(model, windowOf(model, req.query)))
-    gauges(result)
-    res.json(result)
-  }
-  app.get('/v1/models/:name/drift', requireScope('read'), publish(deps.analyzer.drift, (r) => deps.metrics.drift(r)))
-  app.get('/v1/models/:name/quality', requireScope('read'), publish(deps.analyzer.quality, (r) => deps.metrics.quality(r)))
-  app.get('/v1/models/:name/performance', requireScope('read'), publish(deps.analyzer.performance, (r) => deps.metrics.performance(r)))
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/models/{name}/reference',
+      scope: 'operate',
+      modelParam: 'name',
+      params: modelParams,
+      body: referenceBody,
+      maxBodyBytes: deps.maxReferenceBodyBytes ?? REFERENCE_MAX_BODY_BYTES,
+      summary: 'Set the reference from records ({records, version?}) or a stored window ({from, to, version?})',
+      description: `A body of records is limited to ${(deps.maxReferenceBodyBytes ?? REFERENCE_MAX_BODY_BYTES) / 1024 / 1024} MiB (413 beyond); a larger reference is ingested as predictions first and taken as a window {from, to}.`,
+      responses: { 201: { description: 'Reference summary', schema: referenceAnswer }, ...errors, 413: { description: 'Body larger than the limit: use a stored window' } },
+      handle: async ({ params, body }) => {
+        const model = modelOf(params.name)
+        try {
+          const summary =
+            body.records !== undefined
+              ? await deps.analyzer.createReferenceFromRecords(model, body.version, body.records)
+              : await deps.analyzer.createReferenceFromWindow(model, body.version, { fromMs: body.from!, toMs: body.to!, version: body.version })
+          return { status: 201, json: summary }
+        } catch (err) {
+          return asAppError(err)
+        }
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/models/{name}/analysis/run',
+      scope: 'operate',
+      modelParam: 'name',
+      params: modelParams,
+      body: runBody,
+      maxBodyBytes: RUN_MAX_BODY_BYTES,
+      summary: 'Run drift, quality and performance now, store the results and publish their gauges',
+      description: 'Body `{from?, to?, version?}`; without from and to, the last whole window aligned to the model window (what the schedule would run). Idempotent per (job, model, version, window).',
+      responses: { 200: { description: '{drift, quality, performance, reference}', schema: runAnswer }, ...errors },
+      handle: async ({ params, body }) => {
+        const model = modelOf(params.name)
+        const b = body ?? { version: '' }
+        const w: AnalysisWindow = b.from === undefined && b.to === undefined ? { ...scheduledWindow(now(), model.analysis.window), version: b.version } : explicitWindow(model, b)
+        try {
+          const out = await deps.analyzer.run(model, w)
+          deps.metrics.run(out)
+          return { json: out }
+        } catch (err) {
+          return asAppError(err)
+        }
+      },
+    }),
+    read('drift', 'Drift of a window against the reference', driftAnswer),
+    read('quality', 'Data quality of a window', qualityAnswer),
+    read('performance', 'Realised and estimated (CBPE) performance of a window', performanceAnswer),
+  ]
 }

@@ -26,6 +26,7 @@ import {
   numericProfiles,
   openStore,
   PREDICTION_FEATURE,
+  createAnalysisStore,
   qualityFacts,
   readReferenceSample,
   sampleNumeric,
@@ -520,13 +521,13 @@ export async function runDriftBench(options: { quick: boolean; args?: readonly s
     // (2) The reference: a one-off.
     const parseReferenceRecord = () => ({ ok: false as const, errors: ['records are not used by this benchmark'] })
     const t0 = performance.now()
-    const summary = await createAnalyzer({ store, parseReferenceRecord }).createReferenceFromWindow(model, '', referenceWindow)
+    const summary = await createAnalyzer({ store: createAnalysisStore(store), parseReferenceRecord }).createReferenceFromWindow(model, '', referenceWindow)
     const referenceSeconds = (performance.now() - t0) / 1000
     log(`reference: ${summary.sampled_rows} rows profiled in ${round(referenceSeconds, 2)} s`)
 
     // (3) Cold: a fresh analyzer reads the reference from storage. Then warm, best of N.
     const timed = createTimedStore(store)
-    const analyzer = createAnalyzer({ store: timed.store, parseReferenceRecord })
+    const analyzer = createAnalyzer({ store: createAnalysisStore(timed.store), parseReferenceRecord })
     const rssBeforeAnalysis = process.memoryUsage.rss()
     const loadBeforeAnalysis = load1()
     timed.peakRssBytes = rssBeforeAnalysis

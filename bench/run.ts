@@ -22,6 +22,10 @@ const BENCHES: Record<string, { readonly describe: string; readonly load: () => 
     describe: 'single-row V2 infer through Highway vs a bare node:http server on the same ORT session; worker pool; logging cost',
     load: async () => (await import('./serving.ts')).runServingBench,
   },
+  mixed: {
+    describe: 'reads under load: /v1/slos and stored drift/quality p50/p99 while 5,000 predictions/s + 1,000 labels/s are ingested',
+    load: async () => (await import('./mixed.ts')).runMixedBench,
+  },
   slo: {
     describe: 'one evaluation tick of 100 SLOs over 30 days of rollups fed by 100M predictions, next to raw scans',
     load: async () => (await import('./slo.ts')).runSloBench,

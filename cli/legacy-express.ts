@@ -59,21 +59,7 @@ const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [Stri
 
 /** The hand-written API document of the components not yet on the shell (transitional, as `createLegacyApp`). */
 export function legacyOpenApiPaths(): Record<string, Record<string, unknown>> {
-  const model = { name: 'name', in: 'path', required: true, schema: { type: 'string' } }
-  const window = ['from', 'to', 'version'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } }))
-  const get = (summary: string) => ({
-    get: { summary, security: [{ bearer: ['read'] }], parameters: [model, ...window], responses: { '200': { description: summary }, ...errors(400, 401, 403, 404, 409) } },
-  })
   return {
-    '/v1/models/{name}/reference': {
-      post: { summary: 'Set the reference from records ({records, version?}) or a stored window ({from, to, version?})', security: [{ bearer: ['operate'] }], parameters: [model], responses: { '201': { description: 'Reference summary' }, ...errors(400, 401, 403, 404) } },
-    },
-    '/v1/models/{name}/analysis/run': {
-      post: { summary: 'Run drift, quality and performance for {from, to, version?} now and store them', security: [{ bearer: ['operate'] }], parameters: [model], responses: { '200': { description: '{drift, quality, performance}' }, ...errors(400, 401, 403, 404) } },
-    },
-    '/v1/models/{name}/drift': get('Drift of a window against the reference'),
-    '/v1/models/{name}/quality': get('Data quality of a window'),
-    '/v1/models/{name}/performance': get('Realised and estimated (CBPE) performance of a window'),
     '/v1/slos': { get: { summary: 'Every SLO evaluated now', security: [{ bearer: ['read'] }], responses: { '200': { description: '{slos: [...]}, each as /v1/slos/{name}' }, ...errors(401, 403) } } },
     '/v1/slos/{name}': {
       get: { summary: 'One SLO: SLI, error budget, burn rates per window, alerts, time to exhaustion, freeze', security: [{ bearer: ['read'] }], parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'SLO status (docs/slo.md)' }, ...errors(401, 403, 404) } },

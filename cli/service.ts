@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Config } from '../config/index.ts'
-import express, { type Response } from 'express'
+import type { Response } from 'express'
 import { createBudgetPolicy, createFreezeCheck, evaluateAndPublishAll, formatSpecError, loadSloDirectory, mountSloRoutes, SloMetrics, type ResolvedSlo } from '../slo/index.ts'
-import { AnalyzerMetrics, createAnalyzer, mountAnalyzerRoutes, scheduleAnalysis, type ReferenceRecordParser } from '../analyzer/index.ts'
+import { AnalyzerMetrics, analyzerRoutes, createAnalyzer, REFERENCE_MAX_BODY_BYTES, scheduleAnalysis, type ReferenceRecordParser } from '../analyzer/index.ts'
 import { createCollector, createRecordValidator, type Collector, type RecordValidator } from '../collector/index.ts'
-import { createIngestWriter, findStoredRecords, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
+import { createAnalysisStore, createIngestWriter, findStoredRecords, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
 import { createCollectorSubmit, createQueuedPredictionLog, ModelServer, servingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
 import { createAuditLog, createRegistry, mountRegistryRoutes } from '../serving/registry/index.ts'
 import { createReleaseController, mountReleaseRoutes, type ReleaseController } from '../serving/releases/index.ts'
@@ -148,12 +148,10 @@ export async function startService(options: { config: Config; components: readon
     stops.push(() => clearInterval(refresh))
   }
   if (withAnalyzer) {
-    const analyzer = createAnalyzer({ store, parseReferenceRecord: referenceRecordParser(config) })
+    const analyzer = createAnalyzer({ store: createAnalysisStore(store), parseReferenceRecord: referenceRecordParser(config) })
     const metrics = new AnalyzerMetrics(tools.registry)
-    // Reference uploads may be large: up to a million records.
-    app.use('/v1/models/:name/reference', express.json({ limit: '512mb' }))
-    app.use('/v1/models/:name/analysis', express.json({ limit: '1mb' }))
-    mountAnalyzerRoutes(app, { analyzer, models: config.models, metrics, tools: { requireScope: legacy.requireScope, assertModelAllowed: legacy.assertModelAllowed } })
+    // A reference body counts against the shared in-flight budget, so it may not exceed it.
+    routes.push(...analyzerRoutes({ analyzer, models: config.models, metrics, maxReferenceBodyBytes: Math.min(REFERENCE_MAX_BODY_BYTES, config.ingest.maxInflightBodyBytes) }))
     stops.push(scheduleAnalysis({ analyzer, models: config.models, metrics, logger }))
   }
   legacy.finish()

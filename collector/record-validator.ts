@@ -65,6 +65,8 @@ export function createRecordValidator(model: ModelSpec, options: { retentionDays
       }
       const ts = checkTime(r.ts, nowMs)
       if (typeof ts !== 'number') return ts
+      const unencodable = illFormedPrediction(r)
+      if (unencodable) return unencodable
       const numFeatures: Record<string, number> = {}
       const strFeatures: Record<string, string> = {}
       const textFeatures: Record<string, string> = {}
@@ -102,6 +104,8 @@ export function createRecordValidator(model: ModelSpec, options: { retentionDays
       const r = parsed.data as LabelInput
       const ts = checkTime(r.ts, nowMs)
       if (typeof ts !== 'number') return ts
+      const unencodable = illFormed('id', r.id) ?? illFormed('label', r.label)
+      if (unencodable) return unencodable
       const l = r.label
       return {
         ok: true,
@@ -153,6 +157,28 @@ interface LabelInput {
   id: string | number
   label: number | boolean | string
   ts?: number | string | null
+}
+
+// A lone UTF-16 surrogate ("a\ud800", legal in a JS string and as a JSON escape) has no UTF-8 form: ClickHouse
+// refuses it (a 500 for the whole batch), and RowBinary's UTF-8 encoding would store U+FFFD instead, a silent change.
+const LONE_SURROGATE = /\p{Cs}/u
+
+function illFormed(field: string, value: unknown): Rejected | undefined {
+  if (typeof value !== 'string' || !LONE_SURROGATE.test(value)) return undefined
+  return reject(field, 'type', `must be well-formed UTF-16 text (a lone surrogate has no UTF-8 form), got ${preview(value)}`)
+}
+
+function illFormedPrediction(r: PredictionInput): Rejected | undefined {
+  const found = illFormed('id', r.id) ?? illFormed('version', r.version)
+  if (found) return found
+  for (const k in r.features) {
+    const v = r.features[k]
+    if (typeof v === 'string' && LONE_SURROGATE.test(v)) return illFormed(`features.${k}`, v)
+  }
+  const p = r.prediction
+  if (typeof p === 'string') return illFormed('prediction', p)
+  if (p !== null && typeof p === 'object') for (const k of Object.keys(p)) if (LONE_SURROGATE.test(k)) return illFormed(`prediction.${k.slice(0, 64)}`, k)
+  return undefined
 }
 
 /** A rejection for one field and rule. */

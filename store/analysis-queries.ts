@@ -1,5 +1,6 @@
 import type { Store } from './client.ts'
 import { tableName } from './ddl.ts'
+import type { PredictionRow } from './rows.ts'
 import { PREDICTION_CLASS_FEATURE, PREDICTION_FEATURE, sketchKeyExpr } from './analysis-schema.ts'
 
 // Reads and writes of the analyzer. Windows are [fromMs, toMs). Every outside value is a query parameter.
@@ -238,9 +239,22 @@ export async function copyWindowToReference(store: Store, w: WindowQuery, target
   return { rows: total, sampled: Math.min(total, target.limit) }
 }
 
-/** Inserts reference rows given as JSONCompactEachRow lines in `reference_samples` column order. */
-export async function insertReferenceRows(store: Store, lines: readonly string[]): Promise<void> {
-  if (lines.length === 0) return
+/** One row of a reference sample: a checked prediction record and its label, if any. */
+export interface ReferenceRowInput {
+  readonly model: string
+  readonly version: string
+  readonly referenceId: string
+  readonly row: PredictionRow
+  readonly label: number | null
+  readonly labelClass: string
+}
+
+/** Inserts reference rows (encoded here as JSONCompactEachRow in `reference_samples` column order). */
+export async function insertReferenceRows(store: Store, rows: readonly ReferenceRowInput[]): Promise<void> {
+  if (rows.length === 0) return
+  const lines = rows.map(({ model, version, referenceId, row, label, labelClass }) =>
+    JSON.stringify([model, version, referenceId, row.id, row.tsMs, row.numFeatures, row.strFeatures, row.textFeatures, row.prediction, row.predictionClass, label, labelClass]),
+  )
   await store.command(
     `INSERT INTO ${tableName(store.ctx, 'reference_samples')} (model, version, reference_id, id, ts, num_features, str_features, text_features, prediction, prediction_class, label, label_class) FORMAT JSONCompactEachRow\n${lines.join('\n')}`,
   )
@@ -370,14 +384,54 @@ export async function saveAnalysisResult(store: Store, r: { job: string; model: 
   )
 }
 
-/** Stored results of a job for a model, newest windows first. */
-export async function readAnalysisResults(store: Store, q: { job: string; model: string; fromMs: number; toMs: number; limit?: number }): Promise<Array<{ version: string; fromMs: number; toMs: number; computedAtMs: number; result: unknown }>> {
-  const rows = await store.queryRows<{ version: string; f: number; t: number; c: number; result: string }>(
-    `SELECT version, toUnixTimestamp64Milli(window_from) AS f, toUnixTimestamp64Milli(window_to) AS t, toUnixTimestamp64Milli(computed_at) AS c, result
-     FROM ${tableName(store.ctx, 'analysis_results')} FINAL
-     WHERE job = {job:String} AND model = {model:String} AND window_from >= fromUnixTimestamp64Milli({from:Int64}) AND window_to <= fromUnixTimestamp64Milli({to:Int64})
-     ORDER BY window_from DESC LIMIT {limit:UInt32}`,
-    { job: q.job, model: q.model, from: q.fromMs, to: q.toMs, limit: q.limit ?? 1000 },
+/** A stored job result with its window. */
+export interface SavedAnalysisResult {
+  readonly job: string
+  readonly model: string
+  readonly version: string
+  readonly fromMs: number
+  readonly toMs: number
+  readonly computedAtMs: number
+  readonly result: unknown
+}
+
+/**
+ * The newest stored result of a job for (model, version): the latest window end, and of reruns of that window the
+ * latest computation. No FINAL: the ORDER BY picks what the replacing merge would keep, without merging at read.
+ */
+export async function latestAnalysisResult(store: Store, q: { job: string; model: string; version: string }): Promise<SavedAnalysisResult | undefined> {
+  const rows = await store.queryRows<{ f: number; t: number; c: number; result: string }>(
+    `SELECT toUnixTimestamp64Milli(window_from) AS f, toUnixTimestamp64Milli(window_to) AS t, toUnixTimestamp64Milli(computed_at) AS c, result
+     FROM ${tableName(store.ctx, 'analysis_results')}
+     WHERE job = {job:String} AND model = {model:String} AND version = {version:String}
+     ORDER BY window_to DESC, computed_at DESC LIMIT 1`,
+    { job: q.job, model: q.model, version: q.version },
   )
-  return rows.map((r) => ({ version: r.version, fromMs: Number(r.f), toMs: Number(r.t), computedAtMs: Number(r.c), result: JSON.parse(r.result) as unknown }))
+  const r = rows[0]
+  return r && { job: q.job, model: q.model, version: q.version, fromMs: Number(r.f), toMs: Number(r.t), computedAtMs: Number(r.c), result: JSON.parse(r.result) as unknown }
+}
+
+/**
+ * The analyzer's storage, as one object over a store: what `analyzer/` declares it needs (its `AnalysisStore`
+ * port), so the analyzer imports no query function.
+ */
+export function createAnalysisStore(store: Store) {
+  return {
+    countWindow: (w: WindowQuery) => countWindow(store, w),
+    numericProfiles: (w: WindowQuery) => numericProfiles(store, w),
+    categoryCounts: (w: WindowQuery) => categoryCounts(store, w),
+    sampleNumeric: (w: WindowQuery, feature: string, limit: number) => sampleNumeric(store, w, feature, limit),
+    sampleNumericRows: (w: WindowQuery, features: readonly string[], limit: number) => sampleNumericRows(store, w, features, limit),
+    sampleText: (w: WindowQuery, feature: string, limit: number) => sampleText(store, w, feature, limit),
+    textPresence: (w: WindowQuery) => textPresence(store, w),
+    labelledWindow: (w: WindowQuery, options: { sliceFeatures: readonly string[]; labelsUntilMs: number }) => labelledWindow(store, w, options),
+    qualityFacts: (w: WindowQuery, options: { previousWindows: number }) => qualityFacts(store, w, options),
+    copyWindowToReference: (w: WindowQuery, target: { version: string; referenceId: string; limit: number }) => copyWindowToReference(store, w, target),
+    insertReferenceRows: (rows: readonly ReferenceRowInput[]) => insertReferenceRows(store, rows),
+    readReferenceSample: (ref: { model: string; version: string; referenceId: string }) => readReferenceSample(store, ref),
+    saveReferenceSet: (set: ReferenceSet) => saveReferenceSet(store, set),
+    latestReference: (model: string, version: string) => latestReference(store, model, version),
+    saveAnalysisResult: (r: Omit<SavedAnalysisResult, 'result'> & { result: unknown }) => saveAnalysisResult(store, r),
+    latestAnalysisResult: (q: { job: string; model: string; version: string }) => latestAnalysisResult(store, q),
+  }
 }

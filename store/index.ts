@@ -28,10 +28,11 @@ export {
   latestReference,
   qualityFacts,
   saveAnalysisResult,
-  readAnalysisResults,
+  latestAnalysisResult,
+  createAnalysisStore,
   splitWindow,
 } from './analysis-queries.ts'
-export type { WindowQuery, NumericWindowProfile, LabelledWindow, ReferenceSample, ReferenceSet, QualityFacts } from './analysis-queries.ts'
+export type { WindowQuery, NumericWindowProfile, LabelledWindow, ReferenceSample, ReferenceSet, QualityFacts, ReferenceRowInput, SavedAnalysisResult } from './analysis-queries.ts'
 export {
   readRollups,
   savedResultsEndingIn,

@@ -239,3 +239,59 @@ describe('analysis runs', () => {
     expect(metrics).toMatch(/highway_data_quality\{model="loans",version="all",feature="income",check="out_of_range_share"\}/)
   })
 })
+
+// Issue 10: one results path. What alert rules read (the gauges) comes only from stored runs; a report or a
+// dashboard asking for windows computes them on demand and moves nothing.
+const ANALYZER_GAUGES = /^highway_(feature_drift_score|feature_drifted|dataset_drift_share|model_performance|data_quality|label_coverage)\{/
+// Of model "loans" only: "loans-sketch" runs on a schedule every second, and may publish at any time.
+const gauges = async () => (await (await fetch(`${service.url}/metrics`)).text()).split('\n').filter((l) => ANALYZER_GAUGES.test(l) && l.includes('model="loans"')).sort()
+
+describe('stored results', () => {
+  it('answers 409 with what to do when no result is stored yet for a model', async () => {
+    for (const job of ['drift', 'quality', 'performance']) {
+      const res = await get(`/v1/models/loans-horizon/${job}`)
+      expect(res.status, job).toBe(409)
+      expect(res.body.error).toContain(`no stored ${job} result for model "loans-horizon"`)
+      expect(res.body.error).toContain('POST /v1/models/loans-horizon/analysis/run')
+      expect(res.body.error).toContain('pass from and to')
+    }
+  })
+
+  it('serves the newest stored result, with its window and when it was computed, when no window is given', async () => {
+    const run = await postJson(`${service.url}/v1/models/loans/analysis/run`, { from: currentTs - HOUR, to: currentTs })
+    expect(run.status).toBe(200)
+    for (const job of ['drift', 'quality', 'performance'] as const) {
+      const { status, body } = await get(`/v1/models/loans/${job}`)
+      expect(status, job).toBe(200)
+      expect(body).toMatchObject({ model: 'loans', from: new Date(currentTs - HOUR).toISOString(), to: new Date(currentTs).toISOString() })
+      expect(Date.parse(body.computed_at)).toBeGreaterThanOrEqual(currentTs)
+      expect(body).toEqual({ ...run.body[job], computed_at: body.computed_at })
+    }
+  })
+
+  it('computes an explicit window on demand without changing the gauges alert rules read', async () => {
+    await postJson(`${service.url}/v1/models/loans/analysis/run`, { from: currentTs - HOUR, to: currentTs })
+    const before = await gauges()
+    expect(before.filter((l) => l.startsWith('highway_dataset_drift_share{model="loans",version="all"}'))).toHaveLength(1)
+    // The shifted window drifts: were it published, the share would move.
+    const shiftedWindow = window(currentTs - 24 * HOUR)
+    const drift = await get(`/v1/models/loans/drift?${shiftedWindow}`)
+    expect(drift.body.dataset.drift_share).toBeGreaterThan(0.3)
+    expect((await get(`/v1/models/loans/quality?${shiftedWindow}`)).status).toBe(200)
+    expect((await get(`/v1/models/loans/performance?${shiftedWindow}`)).status).toBe(200)
+    expect(await gauges()).toEqual(before)
+    // Nor is anything stored: the newest stored drift is still the stable window's.
+    expect((await get('/v1/models/loans/drift')).body.dataset.drift_share).toBe(0)
+  })
+
+  it('runs the last whole aligned window when asked to run without one, as the schedule would', async () => {
+    const res = await postJson(`${service.url}/v1/models/loans/analysis/run`, {})
+    expect(res.status, JSON.stringify(res.body)).toBe(200)
+    const from = Date.parse(res.body.quality.from)
+    expect(from % HOUR).toBe(0)
+    expect(Date.parse(res.body.quality.to) - from).toBe(HOUR)
+    expect(Date.parse(res.body.quality.to)).toBeLessThanOrEqual(Date.now())
+    expect((await get('/v1/models/loans/quality')).body.from).toBe(res.body.quality.from)
+  })
+})
+

@@ -62,6 +62,8 @@ describe('analysis commands against a running service', () => {
     expect((await postJson(`${service.url}/v1/predictions`, { model: 'm', records: current })).status).toBe(202)
     // The commands read ClickHouse, which a 202 precedes (acknowledge: logged).
     expect(await service.collector.writer.stored()).toBe(true)
+    // Without --from/--to the commands show the newest stored result: store one over the records just sent.
+    expect((await postJson(`${service.url}/v1/models/m/analysis/run`, { from: Date.now() - 3_600_000, to: Date.now() + 1000 })).status).toBe(200)
   })
   afterAll(async () => {
     await service.stop()

@@ -60,6 +60,11 @@ let tmp: ReturnType<typeof makeTempDir>
 let reportPath: string
 let progress: string[]
 let drift: DriftResult
+let gaugesBefore: string[]
+
+// The gauges alert rules read (issue 10: running a report used to overwrite them with whatever window it asked for).
+const ANALYZER_GAUGES = /^highway_(feature_drift_score|feature_drifted|dataset_drift_share|model_performance|data_quality|label_coverage)\{/
+const gauges = async () => (await (await fetch(`${service.url}/metrics`)).text()).split('\n').filter((l) => ANALYZER_GAUGES.test(l)).sort()
 
 beforeAll(async () => {
   service = await startTestService({ models: [LOANS], storage: { retentionDays: 30 } })
@@ -82,6 +87,9 @@ beforeAll(async () => {
   expect(await service.collector.writer.stored()).toBe(true)
 
   drift = (await (await fetch(`${service.url}/v1/models/loans/drift?from=${fromMs}&to=${toMs}`)).json()) as DriftResult
+  // A stored run of the first bucket publishes the gauges; the reports below must leave them as they are.
+  await post('/v1/models/loans/analysis/run', { from: fromMs, to: fromMs + HOUR })
+  gaugesBefore = await gauges()
   progress = []
   reportPath = await runReportCommand(connect({ url: service.url, env: {} }), {
     model: 'loans',
@@ -186,6 +194,18 @@ describe('highway report', () => {
     const page = readFileSync(out, 'utf8')
     expect(page.match(/<g class="stack">/g)).toHaveLength(4)
     expect(page).toContain('<svg class="chart histogram" data-feature="income"')
+  })
+})
+
+describe('highway report and the gauges', () => {
+  it('reports the newest stored window when given none', async () => {
+    const doc = JSON.parse(await runReportCommand(connect({ url: service.url, env: {} }), { model: 'loans', buckets: 2, out: join(tmp.dir, 'stored.html'), json: true }))
+    expect(doc).toMatchObject({ from: new Date(fromMs).toISOString(), to: new Date(fromMs + HOUR).toISOString(), buckets: 2 })
+  })
+
+  it('leaves the gauges alert rules read as the stored run set them, however many windows the reports asked for', async () => {
+    expect(gaugesBefore.some((l) => l.startsWith('highway_dataset_drift_share{model="loans",version="all"}'))).toBe(true)
+    expect(await gauges()).toEqual(gaugesBefore)
   })
 })
 

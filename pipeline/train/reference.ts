@@ -1,7 +1,7 @@
 import { createAnalyzer, type ReferenceRecordParser } from '../../analyzer/index.ts'
 import { createRecordValidator, type RecordValidator } from '../../collector/index.ts'
 import type { ModelSpec } from '../../config/index.ts'
-import type { Store } from '../../store/index.ts'
+import { createAnalysisStore, type Store } from '../../store/index.ts'
 import type { DataRow } from '../data/index.ts'
 
 /**
@@ -41,7 +41,7 @@ export async function saveTrainingReference(o: {
   retentionDays: number
   now: () => number
 }): Promise<string> {
-  const analyzer = createAnalyzer({ store: o.store, parseReferenceRecord: referenceParser(o.retentionDays), now: o.now })
+  const analyzer = createAnalyzer({ store: createAnalysisStore(o.store), parseReferenceRecord: referenceParser(o.retentionDays), now: o.now })
   const k = o.classes?.length ?? 1
   const records = o.rows.map((row, i) => {
     const features = Object.fromEntries(Object.entries(row.features).filter(([, v]) => v !== null))

@@ -66,7 +66,9 @@ describe('a value the reference never saw', () => {
     expect(channel).toMatchObject({ test: 'chisquare', status: 'ok', drifted: true, p_value: 0, statistic: null })
     expect(channel.detail).toContain('1 value the reference never saw: "c"')
     expect(channel.detail).toContain('+Infinity')
-    // The gauges still say it: drifted, with the +Inf statistic Prometheus can carry.
+    // A stored run publishes the gauges (an on-demand read does not), and they still say it: drifted, with the
+    // +Inf statistic Prometheus can carry.
+    expect((await postJson(`${service.url}/v1/models/binary-channel/analysis/run`, { from: windowEnd - HOUR, to: windowEnd })).status).toBe(200)
     const metrics = await (await fetch(`${service.url}/metrics`)).text()
     expect(metrics).toMatch(/highway_feature_drifted\{[^}]*model="binary-channel"[^}]*feature="channel"[^}]*\} 1/)
     expect(metrics).toMatch(/highway_feature_drift_score\{[^}]*model="binary-channel"[^}]*feature="channel"[^}]*\} 0/)

@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.ts'
 import { DataSourceError, parseDataArgument, reproduceVersion, resolveTraining, trainModel, TrainingConfigError, TrainingError, type TrainingEvent } from '../pipeline/train/index.ts'
-import { createRegistry, RegistryError } from '../serving/registry/index.ts'
+import { createRegistry, RegistryError } from '../registry/index.ts'
 import { openStore, type Store } from '../store/index.ts'
 import { createProgressBar, type ProgressSink } from './progress.ts'
 

@@ -6,13 +6,21 @@ import { AppError } from './errors.ts'
 const gunzipAsync = promisify(gunzip)
 const inflateAsync = promisify(inflate)
 
-/** A request body's formats: one JSON document, or NDJSON lines (ingest). */
-export type BodyFormat = 'json' | 'ndjson'
+/** A request body's formats: one JSON document, NDJSON lines (ingest), or opaque bytes (artifact uploads). */
+export type BodyFormat = 'json' | 'ndjson' | 'binary'
 
-/** A request body read within limits: its text and its format. */
+/** A request body read within limits: its text (empty for `binary`), its bytes and its format. */
 export interface RawBody {
   readonly text: string
   readonly format: BodyFormat
+  readonly bytes: Buffer
+}
+
+const MEDIA_TYPES: Record<BodyFormat, string> = { json: 'application/json', ndjson: 'application/x-ndjson', binary: 'application/octet-stream' }
+
+/** The media type a body format is sent as. */
+export function mediaTypeOf(format: BodyFormat): string {
+  return MEDIA_TYPES[format]
 }
 
 /** Bytes of bodies held by requests in progress, shared by all requests: parsing a body costs many times its size. */
@@ -54,9 +62,10 @@ const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'app
  */
 export function bodyFormatOf(contentType: string | undefined, accept: readonly BodyFormat[]): BodyFormat {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
-  const format: BodyFormat | undefined = type === '' || type === 'application/json' || /^application\/[\w.-]+\+json$/.test(type) ? 'json' : NDJSON_TYPES.has(type) ? 'ndjson' : undefined
+  const format: BodyFormat | undefined =
+    type === '' || type === 'application/json' || /^application\/[\w.-]+\+json$/.test(type) ? 'json' : NDJSON_TYPES.has(type) ? 'ndjson' : type === 'application/octet-stream' ? 'binary' : undefined
   if (format === undefined || !accept.includes(format)) {
-    const wanted = accept.map((f) => (f === 'json' ? 'application/json' : 'application/x-ndjson')).join(' or ')
+    const wanted = accept.map(mediaTypeOf).join(' or ')
     throw new AppError('unsupported_media_type', `Content-Type must be ${wanted}, got ${JSON.stringify(type.slice(0, 100))}`)
   }
   return format
@@ -116,7 +125,7 @@ export async function readBody(req: IncomingMessage, res: ServerResponse, limits
   } else if (encoding !== 'identity') {
     throw new AppError('unsupported_media_type', `Content-Encoding must be gzip, deflate or identity, got ${JSON.stringify(encoding.slice(0, 100))}`)
   }
-  return { text: buf.toString('utf8'), format }
+  return { text: format === 'binary' ? '' : buf.toString('utf8'), format, bytes: buf }
 }
 
 /** Parses a JSON body, naming the parse error. */

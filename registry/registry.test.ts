@@ -1,15 +1,15 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimModelVersion, openStore, type Store } from '../../store/index.ts'
-import { makeTempDir } from '../../test/support/temp-dir.ts'
+import { claimModelVersion, openStore, type Store } from '../store/index.ts'
+import { makeTempDir } from '../test/support/temp-dir.ts'
 import { createRegistry, RegistryError, sha256Hex, type Registry, type RegistrationInput } from './index.ts'
 
 const tmp = makeTempDir('registry')
 let store: Store
 let registry: Registry
 
-const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`../../test/fixtures/onnx/${name}`, import.meta.url)))
+const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`../test/fixtures/onnx/${name}`, import.meta.url)))
 const meta: RegistrationInput = {
   signature: { task: 'regression', inputs: [{ name: 'x1', type: 'number' }, { name: 'x2', type: 'number' }] },
   dataset: { version: 'bike-2011', rows: { train: 8645, validation: 4000 } },

@@ -8,6 +8,7 @@ import { createCollector, createRecordValidator, type Collector, type RecordVali
 import { createIngestWriter, findStoredRecords, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
 import { createCollectorSubmit, createFastInfer, createQueuedPredictionLog, ModelServer, mountServingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
 import { createAuditLog, createRegistry, registryRoutes } from '../registry/index.ts'
+import { createReferenceSaver } from '../pipeline/train/index.ts'
 import { createReleaseController, releaseRoutes, type ReleaseController } from '../serving/releases/index.ts'
 import {
   Authenticator,
@@ -121,7 +122,8 @@ export async function startService(options: { config: Config; components: readon
   // Only configured models are registered, released and served (an operate key cannot bring in an unknown name).
   const configuredModels = new Set(config.models.map((m) => m.name))
   const releases: ReleaseController = createReleaseController({ store, registry, audit, ...(serving ? { serving } : {}), freeze: createFreezeCheck(store), logger, models: configuredModels })
-  routes.push(...registryRoutes({ registry, audit, models: configuredModels }))
+  const saveReference = createReferenceSaver({ store, models: config.models, retentionDays: config.storage.retentionDays })
+  routes.push(...registryRoutes({ registry, audit, models: configuredModels, saveReference }))
   routes.push(...releaseRoutes({ controller: releases, registry, models: configuredModels }))
   // Claims and training runs a killed process left behind are marked failed, with the reason.
   const recovered = await registry.recoverAbandoned()

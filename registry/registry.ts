@@ -83,6 +83,11 @@ export interface RegisterOptions {
    * claimed, before the version is written, so the version row carries the id.
    */
   readonly saveReference?: (version: number) => Promise<string>
+  /**
+   * The reference records themselves, for a registry that registers elsewhere (`highway train --url` sends them
+   * with the registration and the service saves them); the local registry uses `saveReference`.
+   */
+  readonly referenceRecords?: readonly unknown[]
 }
 
 /** The model registry: versions with their artifacts and lineage, aliases with history, training runs. */

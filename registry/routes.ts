@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { AppError, defineRoute, parseJsonBody, parseOr400, type Principal, type Route } from '../server/index.ts'
 import type { AuditLog, AuditRecord } from './audit.ts'
 import type { Registry } from './registry.ts'
-import { registrationSchema, RegistryError, type AliasState, type RegisteredVersion } from './types.ts'
+import { registrationSchema, RegistryError, trainingRunSchema, type AliasState, type RegisteredVersion } from './types.ts'
 
 /**
  * Largest ONNX artifact a registration accepts, in bytes (binary upload). Versions are loaded into the serving
@@ -56,7 +56,14 @@ const registrationMetadataSchema = registrationSchema
 const registerBodySchema = registrationSchema.extend({
   /** The ONNX bytes, base64. */
   onnx: z.base64().min(1, 'must not be empty'),
+  /** The training set's profile (JSON bytes, base64), stored as an artifact: what `highway train --url` sends. */
+  profile: z.base64().min(1).optional(),
+  /** Reference records (prediction records with labels) saved as the analyzer's reference set of the new version. */
+  reference: z.object({ records: z.array(z.unknown()).min(1).max(1_000_000) }).strict().optional(),
 })
+const trainingRunBodySchema = trainingRunSchema.omit({ model: true })
+const outcomeBodySchema = z.object({ state: z.enum(['running', 'done', 'failed']), version: z.number().int().nonnegative().optional(), reason: z.string().max(4000).optional() }).strict()
+const shaParams = modelParams.extend({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest') })
 
 const isoDate = z.string().describe('ISO-8601')
 const documentSchema = z.record(z.string(), z.unknown())
@@ -192,14 +199,14 @@ async function readRegistration(input: { headers: Record<string, string | string
       throw new AppError('bad_request', `header ${REGISTRATION_HEADER}: must be base64 of a JSON object (${(err as Error).message.slice(0, 120)})`)
     }
     if (raw.bytes.byteLength === 0) throw new AppError('bad_request', 'body: the ONNX bytes must not be empty')
-    return { bytes: raw.bytes, metadata: parseOr400(registrationMetadataSchema, metadata, REGISTRATION_HEADER) }
+    return { bytes: raw.bytes, metadata: parseOr400(registrationMetadataSchema, metadata, REGISTRATION_HEADER), profile: undefined, reference: undefined }
   }
-  const { onnx, ...metadata } = parseOr400(registerBodySchema, parseJsonBody(raw.text), 'body')
+  const { onnx, profile, reference, ...metadata } = parseOr400(registerBodySchema, parseJsonBody(raw.text), 'body')
   const bytes = Buffer.from(onnx, 'base64')
   if (bytes.byteLength > MAX_JSON_ARTIFACT_BYTES) {
     throw new AppError('payload_too_large', `onnx: ${bytes.byteLength} bytes is over the JSON form's limit of ${MAX_JSON_ARTIFACT_BYTES} bytes; send the bytes as Content-Type application/octet-stream (up to ${MAX_ARTIFACT_BYTES}) with the metadata in ${REGISTRATION_HEADER}`)
   }
-  return { bytes, metadata }
+  return { bytes, metadata, profile: profile === undefined ? undefined : Buffer.from(profile, 'base64'), reference: reference?.records }
 }
 
 /** What the registry routes need. */
@@ -208,6 +215,8 @@ export interface RegistryRoutesOptions {
   readonly audit: AuditLog
   /** Configured model names: registrations of other names are refused (404). Undefined allows every name. */
   readonly models?: ReadonlySet<string>
+  /** Saves reference records as the analyzer's reference set of (model, version); registrations with `reference` need it. */
+  readonly saveReference?: (model: string, version: number, records: readonly unknown[]) => Promise<string>
 }
 
 /**
@@ -248,9 +257,18 @@ export function registryRoutes(deps: RegistryRoutesOptions): Route[] {
       handle: async ({ params, principal, headers, readBody }) => {
         const model = params.name
         assertConfigured(deps.models, model)
-        const { bytes, metadata } = await readRegistration({ headers, readBody })
+        const { bytes, metadata, profile, reference } = await readRegistration({ headers, readBody })
         const actor = principal.id
-        const v = await guard(() => registry.registerVersion(model, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), metadata, { actor }))
+        const save = deps.saveReference
+        if (reference && !save) throw new AppError('bad_request', 'body.reference: this service cannot save reference sets')
+        // The profile first, as the local trainer does: a version never names a profile that is not stored.
+        if (profile) await registry.artifacts.put(new Uint8Array(profile.buffer, profile.byteOffset, profile.byteLength))
+        const v = await guard(() =>
+          registry.registerVersion(model, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), metadata, {
+            actor,
+            ...(reference && save ? { saveReference: (version: number) => save(model, version, reference) } : {}),
+          }),
+        )
         await audit.record({ actor, component: 'registry', action: 'register', model, target: String(v.version), outcome: 'done', after: { version: v.version, sha256: v.artifact.sha256 } })
         return { status: 201, json: detail(v, []) }
       },
@@ -319,6 +337,61 @@ export function registryRoutes(deps: RegistryRoutesOptions): Route[] {
             outcomes: outcomes.map(({ atMs, ...o }) => ({ ...o, at: new Date(atMs).toISOString() })),
           },
         }
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/models/{name}/training-runs',
+      scope: 'operate',
+      modelParam: 'name',
+      params: modelParams,
+      body: trainingRunBodySchema,
+      maxBodyBytes: 8 << 20,
+      summary: 'Record a training run and its trials (what `highway train --url` sends)',
+      responses: { 201: { description: 'Recorded', schema: z.object({ model: z.string(), runId: z.string(), trials: z.number() }) }, 404: { description: 'The model is not configured' } },
+      handle: async ({ params, body }) => {
+        assertConfigured(deps.models, params.name)
+        await guard(() => registry.recordTrainingRun({ ...body, model: params.name }))
+        return { status: 201, json: { model: params.name, runId: body.runId, trials: body.trials.length } }
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/models/{name}/training-runs/{run}/outcome',
+      scope: 'operate',
+      modelParam: 'name',
+      params: modelParams.extend({ run: z.string().min(1).max(128) }),
+      body: outcomeBodySchema,
+      maxBodyBytes: 1 << 20,
+      summary: 'Record that a training run is running, or how it ended',
+      responses: { 200: { description: 'Recorded', schema: z.object({ model: z.string(), runId: z.string(), state: z.string() }) }, 404: { description: 'The model is not configured' } },
+      handle: async ({ params, body }) => {
+        assertConfigured(deps.models, params.name)
+        await guard(() => registry.recordTrainingOutcome(params.name, params.run, { state: body.state, ...(body.version !== undefined ? { version: body.version } : {}), ...(body.reason !== undefined ? { reason: body.reason } : {}) }))
+        return { json: { model: params.name, runId: params.run, state: body.state } }
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/models/{name}/artifacts/{sha256}',
+      scope: 'read',
+      modelParam: 'name',
+      params: shaParams,
+      summary: "A stored artifact one of the model's versions names (its ONNX bytes or its training profile)",
+      responses: { 200: { description: 'The bytes', contentType: 'application/octet-stream' }, 404: { description: 'No version of this model names it' } },
+      handle: async ({ params }) => {
+        const versions = await guard(() => registry.listVersions(params.name))
+        const named = versions.some((v) => v.artifact.sha256 === params.sha256 || v.parameters.profileSha256 === params.sha256)
+        // Only what this model's versions name: a key limited to one model must not read another's artifacts by digest.
+        if (!named) throw new AppError('not_found', `no version of model "${params.name.slice(0, 128)}" names artifact ${params.sha256}`)
+        const bytes = await guard(async () => {
+          try {
+            return await registry.artifacts.get(params.sha256)
+          } catch (err) {
+            throw new RegistryError('corrupt', `artifact ${params.sha256}: ${(err as Error).message}`, { cause: err })
+          }
+        })
+        return { headers: { etag: `"${params.sha256}"` }, body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), contentType: 'application/octet-stream' }
       },
     }),
     defineRoute({

@@ -395,19 +395,19 @@ describe('registry API: scopes, configured models and uploads', () => {
 
   it('accepts the ONNX bytes as application/octet-stream with the metadata in a header', async () => {
     const metadata = Buffer.from(JSON.stringify({ signature, description: 'binary upload' })).toString('base64')
-    const res = await fetch(`${url}/v1/models/rx-api/versions`, { method: 'POST', headers: { ...asOperator, 'content-type': 'application/octet-stream', 'x-highway-registration': metadata }, body: fast })
+    const res = await fetch(`${url}/v1/models/rx-api/versions`, { method: 'POST', headers: { ...asOperator, 'content-type': 'application/octet-stream', 'x-highway-registration': metadata }, body: Buffer.from(fast) })
     expect(res.status).toBe(201)
     const v = (await res.json()) as { version: number; artifact: { bytes: number }; description: string }
     expect(v).toMatchObject({ artifact: { bytes: fast.byteLength }, description: 'binary upload' })
     const bytes = new Uint8Array(await (await fetch(`${url}/v1/models/rx-api/versions/${v.version}/artifact`, { headers: asReader })).arrayBuffer())
     expect(Buffer.from(bytes).equals(Buffer.from(fast))).toBe(true)
-    const missing = await fetch(`${url}/v1/models/rx-api/versions`, { method: 'POST', headers: { ...asOperator, 'content-type': 'application/octet-stream' }, body: fast })
+    const missing = await fetch(`${url}/v1/models/rx-api/versions`, { method: 'POST', headers: { ...asOperator, 'content-type': 'application/octet-stream' }, body: Buffer.from(fast) })
     expect(missing.status).toBe(400)
     expect(await missing.text()).toContain('x-highway-registration')
     const badMeta = await fetch(`${url}/v1/models/rx-api/versions`, {
       method: 'POST',
       headers: { ...asOperator, 'content-type': 'application/octet-stream', 'x-highway-registration': Buffer.from(JSON.stringify({ signature: { task: 'ranking' } })).toString('base64') },
-      body: fast,
+      body: Buffer.from(fast),
     })
     expect(badMeta.status).toBe(400)
     expect(await badMeta.text()).toContain('signature.task')

@@ -102,8 +102,8 @@ export function createRemoteTrainingRegistry(target: RemoteTarget, model: string
       },
     },
     async recordTrainingRun(run) {
-      const { model: _ignored, ...body } = run
-      await json('POST', `/v1/models/${m}/training-runs`, body)
+      // The model is the path's; the body carries the rest.
+      await json('POST', `/v1/models/${m}/training-runs`, { runId: run.runId, datasetVersion: run.datasetVersion, codeVersion: run.codeVersion, trials: run.trials })
     },
     async recordTrainingOutcome(_model, runId, o) {
       await json('POST', `/v1/models/${m}/training-runs/${encodeURIComponent(runId)}/outcome`, o)

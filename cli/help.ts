@@ -146,7 +146,7 @@ first. Repeating it is a no-op that says so; with nothing to roll back to it is 
   --api-key K     bearer key (default HIGHWAY_API_KEY) with the operate scope
   --json          print the API's JSON document
   -h, --help      this help`,
-  train: `Usage: highway train --model M [--data F] [--target COL] [--config C] [--data-dir D] [--json]
+  train: `Usage: highway train --model M [--data F] [--target COL] [--config C] [--data-dir D] [--url U] [--api-key K] [--json]
        highway train --reproduce M V [--config C] [--data-dir D] [--json]
 
 Trains model M as its config's training block says (examples/highway.yaml): load and validate the data, data
@@ -159,6 +159,10 @@ reference set. A version that fails a release gate is registered but not eligibl
                   clickhouse:30d (last 30 days; m h d w) or clickhouse:FROM..TO (ISO-8601 or epoch ms),
                   optionally ending in @VERSION for one served version
   --target COL    target column (overrides training.target)
+  --url U         register through the service at U instead of opening the data directory (the normal case
+                  beside a running \`highway start\`, which holds chDB's lock); when the directory is locked and
+                  no --url is given, HIGHWAY_URL is used if set. File data only.
+  --api-key K     bearer key with the operate scope for --url (default HIGHWAY_API_KEY)
   --reproduce M V retrain version V of model M from its lineage (same data, hashed again; same parameters
                   and seed) and report per metric whether it matches
 Exit code 0: registered and eligible (or reproduced); 1: a gate failed, the run stopped, or the

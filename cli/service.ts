@@ -1,14 +1,14 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Config } from '../config/index.ts'
-import type { Response } from 'express'
 import { createBudgetPolicy, createFreezeCheck, evaluateAndPublishAll, formatSpecError, loadSloDirectory, mountSloRoutes, SloMetrics, type ResolvedSlo } from '../slo/index.ts'
 import { AnalyzerMetrics, analyzerRoutes, createAnalyzer, REFERENCE_MAX_BODY_BYTES, scheduleAnalysis, type ReferenceRecordParser } from '../analyzer/index.ts'
 import { createCollector, createRecordValidator, type Collector, type RecordValidator } from '../collector/index.ts'
 import { createAnalysisStore, createIngestWriter, findStoredRecords, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
 import { createCollectorSubmit, createQueuedPredictionLog, ModelServer, servingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
-import { createAuditLog, createRegistry, mountRegistryRoutes } from '../serving/registry/index.ts'
-import { createReleaseController, mountReleaseRoutes, type ReleaseController } from '../serving/releases/index.ts'
+import { createAuditLog, createRegistry, registryRoutes } from '../registry/index.ts'
+import { createReferenceSaver } from '../pipeline/train/index.ts'
+import { createReleaseController, releaseRoutes, type ReleaseController } from '../serving/releases/index.ts'
 import {
   Authenticator,
   BodyBudget,
@@ -120,10 +120,16 @@ export async function startService(options: { config: Config; components: readon
   // refused while the error budget policy froze the model (except fixes and rollbacks).
   const registry = createRegistry({ store, artifactsDir: config.registry.artifactsDir })
   const audit = createAuditLog(store)
-  const releases: ReleaseController = createReleaseController({ store, registry, audit, ...(serving ? { serving } : {}), freeze: createFreezeCheck(store), logger })
-  const registryTools = { requireScope: legacy.requireScope, assertModelAllowed: legacy.assertModelAllowed, actorOf: (res: Response) => legacy.principalOf(res).id }
-  mountRegistryRoutes(app, { registry, audit, tools: registryTools })
-  mountReleaseRoutes(app, { controller: releases, registry, tools: registryTools })
+  // Only configured models are registered, released and served (an operate key cannot bring in an unknown name).
+  const configuredModels = new Set(config.models.map((m) => m.name))
+  const releases: ReleaseController = createReleaseController({ store, registry, audit, ...(serving ? { serving } : {}), freeze: createFreezeCheck(store), logger, models: configuredModels })
+  const saveReference = createReferenceSaver({ store, models: config.models, retentionDays: config.storage.retentionDays })
+  routes.push(...registryRoutes({ registry, audit, models: configuredModels, saveReference }))
+  routes.push(...releaseRoutes({ controller: releases, registry, models: configuredModels }))
+  // Claims and training runs a killed process left behind are marked failed, with the reason.
+  const recovered = await registry.recoverAbandoned()
+  for (const c of recovered.claims) logger.warn('abandoned version claim marked failed', { model: c.model, version: c.version, reason: c.reason })
+  for (const r of recovered.runs) logger.warn('abandoned training run marked failed', { model: r.model, run: r.runId, reason: r.reason })
   stops.push(() => releases.close())
   if (slos.length > 0) {
     const sloDeps = { store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }) }

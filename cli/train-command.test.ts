@@ -5,6 +5,7 @@ import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import { SYNTHETIC_MODEL, writeSyntheticCsv } from '../pipeline/train/synthetic.test-support.ts'
+import { startHighwayProcess, type HighwayProcess } from '../test/support/highway-process.ts'
 import { makeTempDir } from '../test/support/temp-dir.ts'
 
 const run = promisify(execFile)
@@ -68,5 +69,41 @@ describe('highway train', () => {
     const target = await highway(['train', '--model', 'synthetic', '--data', 'rows.csv', '--config', config, '--json'])
     expect(target.code).toBe(1)
     expect(JSON.parse(target.stdout)).toMatchObject({ ok: false, stage: 'data', error: expect.stringContaining('has no column "nothing"') })
+  })
+})
+
+describe('highway train beside a running service', () => {
+  const besideDir = join(tmp.dir, 'beside')
+  const besideConfig = join(tmp.dir, 'beside.yaml')
+  writeFileSync(besideConfig, stringify({ storage: { dataDir: join(besideDir, 'data') }, registry: { artifactsDir: join(besideDir, 'artifacts') }, models: [SYNTHETIC_MODEL] }))
+  let service: HighwayProcess | undefined
+  afterAll(async () => {
+    if (service && service.child.exitCode === null) {
+      service.child.kill('SIGKILL')
+      await service.exited
+    }
+  })
+
+  it('says the data directory is locked and how to train through the service, then registers through it with --url', { timeout: 240_000 }, async () => {
+    service = await startHighwayProcess(['--config', besideConfig, '--port', '0'], { timeoutMs: 120_000 })
+    const locked = await highway(['train', '--model', 'synthetic', '--data', 'rows.csv', '--config', besideConfig])
+    expect(locked.code).toBe(2)
+    expect(locked.stderr).toMatch(/is in use by another process.*--url/s)
+    const out = await highway(['train', '--model', 'synthetic', '--data', 'rows.csv', '--config', besideConfig, '--url', service.url, '--json'])
+    expect(out.code, out.stderr).toBe(0)
+    const report = JSON.parse(out.stdout) as { version: number; eligible: boolean; referenceId: string; search: { runId: string } }
+    expect(report).toMatchObject({ version: 1, eligible: true })
+    expect(report.referenceId).not.toBe('')
+    const version = (await (await fetch(`${service.url}/v1/models/synthetic/versions/1`)).json()) as { referenceId: string; trainingRunId: string; parameters: { profileSha256: string } }
+    expect(version).toMatchObject({ referenceId: report.referenceId, trainingRunId: report.search.runId })
+    // The training profile was stored with the version: the next run's shift gates can read it.
+    expect((await fetch(`${service.url}/v1/models/synthetic/artifacts/${version.parameters.profileSha256}`)).status).toBe(200)
+    const runs = (await (await fetch(`${service.url}/v1/models/synthetic/training-runs`)).json()) as { trials: unknown[]; outcomes: Array<{ runId: string; state: string; version: number }> }
+    expect(runs.trials).toHaveLength(2)
+    expect(runs.outcomes).toEqual([expect.objectContaining({ runId: report.search.runId, state: 'done', version: 1 })])
+    // A second run compares with the first as its champion, through the same API.
+    const again = await highway(['train', '--model', 'synthetic', '--data', 'rows.csv', '--config', besideConfig, '--url', service.url, '--json'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(JSON.parse(again.stdout)).toMatchObject({ version: 2 })
   })
 })

@@ -1,13 +1,23 @@
-import type { Config } from '../config/index.ts'
-import { DataSourceError, parseDataArgument, reproduceVersion, resolveTraining, trainModel, TrainingConfigError, TrainingError, type TrainingEvent } from '../pipeline/train/index.ts'
-import { createRegistry, RegistryError } from '../serving/registry/index.ts'
+import type { Config, HighwayEnv } from '../config/index.ts'
+import { DataSourceError, parseDataArgument, reproduceVersion, resolveTraining, trainModel, TrainingConfigError, TrainingError, type TrainingEvent, type TrainingRegistry } from '../pipeline/train/index.ts'
+import { createRegistry, RegistryError, type Registry } from '../registry/index.ts'
 import { openStore, type Store } from '../store/index.ts'
 import type { Command } from './command-context.ts'
 import { createProgressBar, type ProgressSink } from './progress.ts'
+import { createRemoteTrainingRegistry } from './remote-registry.ts'
 
 /** What `highway train` was asked to do. */
 export type TrainCommand =
-  | { readonly kind: 'train'; readonly model: string; readonly data?: string; readonly target?: string; readonly json: boolean }
+  | {
+      readonly kind: 'train'
+      readonly model: string
+      readonly data?: string
+      readonly target?: string
+      readonly json: boolean
+      /** Register through the service at this URL instead of opening the data directory. */
+      readonly url?: string
+      readonly apiKey?: string
+    }
   | { readonly kind: 'reproduce'; readonly model: string; readonly version: string; readonly json: boolean }
 
 /** Output and exit code of a train command. */
@@ -26,6 +36,26 @@ function openConfiguredStore(config: Config): Promise<Store> {
       ? { mode: 'server', url: s.url, user: s.user, password: s.password, database: s.database, retentionDays: s.retentionDays, ...(s.cluster ? { cluster: s.cluster } : {}) }
       : { mode: 'embedded', dataDir: s.dataDir, database: s.database, retentionDays: s.retentionDays },
   )
+}
+
+/** Whether opening the store failed because another process (a running `highway start`) holds chDB's lock. */
+export function isDataDirLocked(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown } | null
+  if (!e || typeof e !== 'object') return false
+  if (e.code === 'CHDB_CONNECTION' || (typeof e.message === 'string' && /Cannot lock file|Failed to create connection for path/.test(e.message))) return true
+  return e.cause !== undefined && e.cause !== err && isDataDirLocked(e.cause)
+}
+
+/** The message for a locked data directory, naming the way out. */
+function lockedMessage(config: Config): string {
+  return `the data directory ${config.storage.dataDir} is in use by another process (chDB locks it: is \`highway start\` running on it?). Train beside the running service with --url http://HOST:PORT (or HIGHWAY_URL) and an operate key (--api-key or HIGHWAY_API_KEY); the service registers the version.`
+}
+
+/** Marks what killed runs left behind failed (burnt version numbers, runs without an outcome) and says so. */
+async function recoverBeforeTraining(registry: Registry, progress: ProgressSink): Promise<void> {
+  const found = await registry.recoverAbandoned()
+  for (const c of found.claims) progress.write(`marked failed: ${c.model} ${c.reason}\n`)
+  for (const r of found.runs) progress.write(`marked failed: ${r.model} training run ${r.runId}: ${r.reason}\n`)
 }
 
 function progressHandler(sink: ProgressSink): { onProgress: (e: TrainingEvent) => void; finish: () => void } {
@@ -55,7 +85,7 @@ function progressHandler(sink: ProgressSink): { onProgress: (e: TrainingEvent) =
  * 1 a gate failed, the run stopped (data, quality, search, parity) or the reproduction differs; 2 bad usage or
  * config.
  */
-export async function runTrainCommand(config: Config, command: TrainCommand, io: { progress: ProgressSink; cwd?: string; now?: () => number }): Promise<CommandResult> {
+export async function runTrainCommand(config: Config, command: TrainCommand, io: { progress: ProgressSink; cwd?: string; now?: () => number; env?: HighwayEnv }): Promise<CommandResult> {
   const model = config.models.find((m) => m.name === command.model)
   if (!model) return { exitCode: 2, output: `no model "${command.model}" in the config (models: ${config.models.map((m) => m.name).join(', ') || 'none'})` }
   const now = io.now ?? Date.now
@@ -64,7 +94,12 @@ export async function runTrainCommand(config: Config, command: TrainCommand, io:
     if (command.kind === 'reproduce') {
       const version = Number(command.version)
       if (!Number.isInteger(version) || version < 1) return { exitCode: 2, output: `--reproduce ${command.model} VERSION: the version must be a positive integer, got ${JSON.stringify(command.version)}` }
-      store = await openConfiguredStore(config)
+      try {
+        store = await openConfiguredStore(config)
+      } catch (err) {
+        if (isDataDirLocked(err)) return { exitCode: 2, output: `--reproduce reads the recorded data through the store: ${lockedMessage(config)}`.replace(/ Train beside.*$/, ' Stop the service or use a ClickHouse server (CLICKHOUSE_URL).') }
+        throw err
+      }
       const registry = createRegistry({ store, artifactsDir: config.registry.artifactsDir })
       const report = await reproduceVersion({ registry, store, model: model.name, version })
       const text = [
@@ -80,12 +115,33 @@ export async function runTrainCommand(config: Config, command: TrainCommand, io:
     const dataArg = command.data ?? training.data.path
     if (dataArg === undefined) return { exitCode: 2, output: `--data is required (or set models.${model.name}.training.data.path)` }
     const source = parseDataArgument(dataArg, now(), io.cwd)
-    store = await openConfiguredStore(config)
-    const registry = createRegistry({ store, artifactsDir: config.registry.artifactsDir })
+    let url = command.url
+    if (url === undefined) {
+      try {
+        store = await openConfiguredStore(config)
+      } catch (err) {
+        if (!isDataDirLocked(err)) throw err
+        url = io.env?.HIGHWAY_URL
+        if (url === undefined) return { exitCode: 2, output: command.json ? JSON.stringify({ ok: false, stage: 'config', error: lockedMessage(config) }) : lockedMessage(config) }
+        io.progress.write(`the data directory is in use; registering through ${url} (HIGHWAY_URL)\n`)
+      }
+    }
+    if (url !== undefined && source.kind === 'clickhouse') {
+      return { exitCode: 2, output: `--data ${dataArg}: a stored window is read through the store, which the service at ${url} holds; export the rows to a file, or train where the store opens (a ClickHouse server with CLICKHOUSE_URL)` }
+    }
+    let registry: TrainingRegistry
+    if (store) {
+      const local = createRegistry({ store, artifactsDir: config.registry.artifactsDir })
+      await recoverBeforeTraining(local, io.progress)
+      registry = local
+    } else {
+      const apiKey = command.apiKey ?? io.env?.HIGHWAY_API_KEY
+      registry = createRemoteTrainingRegistry({ url: url!, ...(apiKey ? { apiKey } : {}) }, model.name)
+    }
     const progress = progressHandler(io.progress)
     let report
     try {
-      report = await trainModel({ model, training, source, store, registry, now, retentionDays: config.storage.retentionDays, onProgress: progress.onProgress })
+      report = await trainModel({ model, training, source, ...(store ? { store } : {}), registry, now, retentionDays: config.storage.retentionDays, onProgress: progress.onProgress })
     } finally {
       progress.finish()
     }
@@ -112,7 +168,7 @@ export async function runTrainCommand(config: Config, command: TrainCommand, io:
 }
 
 /** `highway train --model M` or `highway train --reproduce M V`; exit 0 registered and eligible, 1 failed, 2 usage. */
-export const trainCommand: Command = async ({ args, help, stdout, stderr, config: resolveConfig }) => {
+export const trainCommand: Command = async ({ args, help, env, stdout, stderr, config: resolveConfig }) => {
   const json = args.values.json ?? false
   const reproduce = args.values.reproduce
   if (reproduce !== undefined ? args.positionals.length !== 1 || args.values.model !== undefined : !args.values.model || args.positionals.length > 0) {
@@ -124,8 +180,16 @@ export const trainCommand: Command = async ({ args, help, stdout, stderr, config
     config,
     reproduce !== undefined
       ? { kind: 'reproduce', model: reproduce, version: args.positionals[0]!, json }
-      : { kind: 'train', model: args.values.model!, json, ...(args.values.data ? { data: args.values.data } : {}), ...(args.values.target ? { target: args.values.target } : {}) },
-    { progress: stderr },
+      : {
+          kind: 'train',
+          model: args.values.model!,
+          json,
+          ...(args.values.data ? { data: args.values.data } : {}),
+          ...(args.values.target ? { target: args.values.target } : {}),
+          ...(args.values.url ? { url: args.values.url } : {}),
+          ...(args.values['api-key'] ? { apiKey: args.values['api-key'] } : {}),
+        },
+    { progress: stderr, env },
   )
   ;(result.exitCode === 2 ? stderr : stdout).write(`${result.output}\n`)
   return result.exitCode

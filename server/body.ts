@@ -16,7 +16,13 @@ export interface RawBody {
   readonly format: BodyFormat
 }
 
-const FORMAT_TYPE: Record<BodyFormat, string> = { json: 'application/json', ndjson: 'application/x-ndjson', binary: 'application/octet-stream' }
+const MEDIA_TYPES: Record<BodyFormat, string> = { json: 'application/json', ndjson: 'application/x-ndjson', binary: 'application/octet-stream' }
+
+/** The media type a body format is sent as. */
+export function mediaTypeOf(format: BodyFormat): string {
+  return MEDIA_TYPES[format]
+}
+
 
 /** Bytes of bodies held by requests in progress, shared by all requests: parsing a body costs many times its size. */
 export class BodyBudget {
@@ -60,7 +66,7 @@ export function bodyFormatOf(contentType: string | undefined, accept: readonly B
   const format: BodyFormat | undefined =
     type === '' || type === 'application/json' || /^application\/[\w.-]+\+json$/.test(type) ? 'json' : NDJSON_TYPES.has(type) ? 'ndjson' : type === 'application/octet-stream' ? 'binary' : undefined
   if (format === undefined || !accept.includes(format)) {
-    const wanted = accept.map((f) => FORMAT_TYPE[f]).join(' or ')
+    const wanted = accept.map(mediaTypeOf).join(' or ')
     throw new AppError('unsupported_media_type', `Content-Type must be ${wanted}, got ${JSON.stringify(type.slice(0, 100))}`)
   }
   return format

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Route } from './route.ts'
+import { mediaTypeOf } from './body.ts'
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'Bad input: the message names the field, the rule and the value.',
@@ -71,7 +72,7 @@ export function buildOpenApiDocument(routes: readonly Route[], info: { version: 
         ? {
             required: true,
             description: route.rawBody.description,
-            content: Object.fromEntries(route.rawBody.accept.map((f) => [f === 'json' ? 'application/json' : f === 'ndjson' ? 'application/x-ndjson' : 'application/octet-stream', route.rawBody?.schema ? { schema: json(route.rawBody.schema, 'input') } : {}])),
+            content: Object.fromEntries(route.rawBody.accept.map((f) => [mediaTypeOf(f), f !== 'binary' && route.rawBody?.schema ? { schema: json(route.rawBody.schema, 'input') } : {}])),
           }
         : undefined
     const operation = {

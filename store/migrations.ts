@@ -18,7 +18,7 @@ import {
   referenceSetsTable,
 } from './analysis-schema.ts'
 import { labelOutcomesTable, labelOutcomesView, labelRollupTable, labelRollupView, SLO_RETAINED_TABLES, sloPolicyTransitionsTable } from './slo-schema.ts'
-import { auditLogTable, modelAliasesTable, modelVersionClaimsTable, modelVersionsTable, releaseEventsTable, trainingRunsTable } from './registry-schema.ts'
+import { auditLogTable, modelAliasesTable, modelVersionClaimsTable, modelVersionsTable, registryOutcomesTable, releaseEventsTable, trainingRunsTable } from './registry-schema.ts'
 
 /** One numbered, append-only schema change. Never edit a released migration: add the next number. */
 export interface Migration {
@@ -85,6 +85,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     name: 'predictions merge column by column, so a background merge holds one column in memory, not all',
     statements: (ctx) => [modifySettings(ctx, 'predictions', PREDICTIONS_MERGE_SETTINGS)],
+  },
+  {
+    version: 10,
+    name: 'registry outcomes: how training runs and version claims ended (killed runs marked failed)',
+    statements: (ctx) => [...createTable(ctx, registryOutcomesTable)],
   },
 ]
 

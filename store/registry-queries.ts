@@ -3,7 +3,7 @@ import { tableName } from './ddl.ts'
 import { toStoreError } from './errors.ts'
 
 // Reads and writes of the model registry, releases and audit log. JSON documents (parameters, metrics, signature…)
-// travel as strings: their schemas belong to the registry (serving/registry), which parses them with zod.
+// travel as strings: their schemas belong to the registry (registry/), which parses them with zod.
 
 /** One registered version as stored. */
 export interface VersionRow {
@@ -417,13 +417,29 @@ export async function insertAudit(store: Store, a: AuditRow): Promise<void> {
   )
 }
 
-/** Audit entries, newest first, filtered by component, model and action when given. */
-export async function readAudit(store: Store, q: { component?: string; model?: string; action?: string; limit?: number } = {}): Promise<AuditRow[]> {
+/** Audit entries, newest first, filtered by component, model (or a set of models), action, actor and time when given. */
+export async function readAudit(
+  store: Store,
+  q: { component?: string; model?: string; models?: readonly string[]; action?: string; actor?: string; fromMs?: number; toMs?: number; limit?: number } = {},
+): Promise<AuditRow[]> {
   const rows = await store.queryRows<{ id: string; at_ms: number; actor: string; component: string; action: string; model: string; target: string; outcome: string; before: string; after: string; reason: string }>(
     `SELECT id, toUnixTimestamp64Milli(at) AS at_ms, actor, component, action, model, target, outcome, before, after, reason FROM ${tableName(store.ctx, 'audit_log')}
      WHERE ({component:String} = '' OR component = {component:String}) AND ({model:String} = '' OR model = {model:String}) AND ({action:String} = '' OR action = {action:String})
+       AND ({actor:String} = '' OR actor = {actor:String}) AND ({any_model:Bool} OR has({models:Array(String)}, model))
+       AND at >= fromUnixTimestamp64Milli({from:Int64}) AND at < fromUnixTimestamp64Milli({to:Int64})
      ORDER BY at DESC, id DESC LIMIT {limit:UInt32}`,
-    { component: q.component ?? '', model: q.model ?? '', action: q.action ?? '', limit: q.limit ?? 1000 },
+    {
+      component: q.component ?? '',
+      model: q.model ?? '',
+      action: q.action ?? '',
+      actor: q.actor ?? '',
+      any_model: q.models === undefined,
+      models: q.models ?? [],
+      from: q.fromMs ?? 0,
+      // 2255: DateTime64(3) holds dates up to 2299; the bound only has to lie past every entry.
+      to: q.toMs ?? 9_000_000_000_000,
+      limit: q.limit ?? 1000,
+    },
   )
   return rows.map((r) => ({
     id: r.id,
@@ -438,6 +454,54 @@ export async function readAudit(store: Store, q: { component?: string; model?: s
     afterJson: r.after,
     reason: r.reason,
   }))
+}
+
+/** How a training run or a version claim stands: `running` while its owner works, then `done` or `failed`. */
+export interface RegistryOutcomeRow {
+  readonly model: string
+  readonly kind: 'training_run' | 'version_claim'
+  readonly key: string
+  readonly version: number
+  readonly state: 'running' | 'done' | 'failed'
+  readonly owner: string
+  readonly reason: string
+  readonly atMs: number
+}
+
+/** Records an outcome; the newest per (model, kind, key) is in force. */
+export async function insertRegistryOutcome(store: Store, o: RegistryOutcomeRow): Promise<void> {
+  await store.command(
+    `INSERT INTO ${tableName(store.ctx, 'registry_outcomes')} (model, kind, key, version, state, owner, reason, at)
+     VALUES ({model:String}, {kind:String}, {key:String}, {version:UInt32}, {state:String}, {owner:String}, {reason:String}, fromUnixTimestamp64Milli({at:Int64}))`,
+    { model: o.model, kind: o.kind, key: o.key, version: o.version, state: o.state, owner: o.owner, reason: o.reason, at: o.atMs },
+  )
+}
+
+/** Outcomes in force, of one model (all when ''), of one kind, optionally only those in one state or of one key. */
+export async function readRegistryOutcomes(store: Store, q: { model?: string; kind: RegistryOutcomeRow['kind']; state?: RegistryOutcomeRow['state']; key?: string }): Promise<RegistryOutcomeRow[]> {
+  const rows = await store.queryRows<{ model: string; key: string; version: number; state: string; owner: string; reason: string; at_ms: number }>(
+    `SELECT model, key, argMax(version, at) AS version, argMax(state, at) AS state, argMax(owner, at) AS owner, argMax(reason, at) AS reason, toUnixTimestamp64Milli(max(at)) AS at_ms
+     FROM ${tableName(store.ctx, 'registry_outcomes')}
+     WHERE kind = {kind:String} AND ({model:String} = '' OR model = {model:String}) AND ({key:String} = '' OR key = {key:String})
+     GROUP BY model, key HAVING {state:String} = '' OR state = {state:String} ORDER BY at_ms, key`,
+    { kind: q.kind, model: q.model ?? '', key: q.key ?? '', state: q.state ?? '' },
+  )
+  return rows.map((r) => ({ model: r.model, kind: q.kind, key: r.key, version: Number(r.version), state: r.state as RegistryOutcomeRow['state'], owner: r.owner, reason: r.reason, atMs: Number(r.at_ms) }))
+}
+
+/** Claims with no version row and no final outcome: numbers a registration took and never wrote (yet, or ever). */
+export async function readUnwrittenClaims(store: Store): Promise<Array<{ model: string; version: number; claimId: string; claimedAtMs: number }>> {
+  const claims = tableName(store.ctx, 'model_version_claims')
+  const versions = tableName(store.ctx, 'model_versions')
+  const outcomes = tableName(store.ctx, 'registry_outcomes')
+  // The earliest claim of a number owns it (claimModelVersion), so only that one can be abandoned.
+  const rows = await store.queryRows<{ model: string; version: number; claim_id: string; claimed_ms: number }>(
+    `SELECT model, version, argMin(claim_id, (claimed_at, claim_id)) AS claim_id, toUnixTimestamp64Milli(min(claimed_at)) AS claimed_ms FROM ${claims}
+     WHERE (model, version) NOT IN (SELECT model, version FROM ${versions})
+       AND (model, toString(version)) NOT IN (SELECT model, key FROM ${outcomes} WHERE kind = 'version_claim' AND state != 'running')
+     GROUP BY model, version ORDER BY model, version`,
+  )
+  return rows.map((r) => ({ model: r.model, version: Number(r.version), claimId: r.claim_id, claimedAtMs: Number(r.claimed_ms) }))
 }
 
 /** Per-version facts a canary analysis compares, read from raw predictions of a window [fromMs, toMs). */

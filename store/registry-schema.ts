@@ -133,3 +133,28 @@ export const auditLogTable: TableSpec = {
   engine: 'MergeTree',
   orderBy: '(component, at, id)',
 }
+
+/**
+ * How training runs and version claims ended (migration 10): `running` while a process works on them, then
+ * `done` or `failed` with the reason. A process killed mid-run leaves `running` (or, for a claim, nothing) behind;
+ * the next start or train marks those `failed`. The newest row per (model, kind, key) is in force.
+ */
+export const registryOutcomesTable: TableSpec = {
+  name: 'registry_outcomes',
+  columns: [
+    'model LowCardinality(String)',
+    // `training_run` (key = run id) or `version_claim` (key = the version number).
+    'kind LowCardinality(String)',
+    'key String',
+    'version UInt32',
+    'state LowCardinality(String)',
+    // host:pid of the process doing the work, so a later process can tell a dead owner from a live one.
+    'owner String',
+    'reason String',
+    "at DateTime64(3, 'UTC')",
+  ],
+  engine: 'ReplacingMergeTree',
+  engineArgs: 'at',
+  orderBy: '(model, kind, key)',
+  shardingKey: 'cityHash64(model)',
+}

@@ -24,26 +24,22 @@ function referenceParser(retentionDays: number): ReferenceRecordParser {
   }
 }
 
-/**
- * Saves the training rows, with the trained model's predictions and their labels, as the analyzer's reference set
- * of (model, version): drift and CBPE for the served version then compare live traffic with what the model was
- * trained on. Binary: prediction p(classes[1]) and label 0/1, as serving logs them; multiclass: class names.
- * Returns the reference id.
- */
-export async function saveTrainingReference(o: {
-  store: Store
-  model: ModelSpec
-  version: number
-  rows: readonly DataRow[]
+/** What a training reference is built from: the fit rows, the trained model's outputs on them, and the classes. */
+export interface TrainingReferenceInput {
+  readonly model: ModelSpec
+  readonly rows: readonly DataRow[]
   /** Model outputs per row: value (regression) or rows × classes probabilities. */
-  outputs: Float64Array
-  classes: readonly string[] | null
-  retentionDays: number
-  now: () => number
-}): Promise<string> {
-  const analyzer = createAnalyzer({ store: createAnalysisStore(o.store), parseReferenceRecord: referenceParser(o.retentionDays), now: o.now })
+  readonly outputs: Float64Array
+  readonly classes: readonly string[] | null
+}
+
+/**
+ * The training rows as reference records (prediction records with their labels): binary — prediction
+ * p(classes[1]) and label 0/1, as serving logs them; multiclass — class names; regression — values.
+ */
+export function trainingReferenceRecords(o: TrainingReferenceInput): Array<{ id: string; features: Record<string, unknown>; prediction: number | string; label: unknown }> {
   const k = o.classes?.length ?? 1
-  const records = o.rows.map((row, i) => {
+  return o.rows.map((row, i) => {
     const features = Object.fromEntries(Object.entries(row.features).filter(([, v]) => v !== null))
     if (o.classes === null) return { id: `train-${i}`, features, prediction: o.outputs[i]!, label: row.target }
     if (o.model.task === 'binary_classification') return { id: `train-${i}`, features, prediction: o.outputs[i * 2 + 1]!, label: String(row.target) === o.classes[1] ? 1 : 0 }
@@ -51,6 +47,24 @@ export async function saveTrainingReference(o: {
     for (let c = 1; c < k; c++) if (o.outputs[i * k + c]! > o.outputs[i * k + best]!) best = c
     return { id: `train-${i}`, features, prediction: o.classes[best]!, label: String(row.target) }
   })
-  const summary = await analyzer.createReferenceFromRecords(o.model, String(o.version), records)
-  return summary.reference_id
+}
+
+/** Saves reference records as the analyzer's reference set of (model, version); returns the reference id. */
+export function createReferenceSaver(o: { store: Store; models: readonly ModelSpec[]; retentionDays: number; now?: () => number }): (model: string, version: number, records: readonly unknown[]) => Promise<string> {
+  const analyzer = createAnalyzer({ store: createAnalysisStore(o.store), parseReferenceRecord: referenceParser(o.retentionDays), ...(o.now ? { now: o.now } : {}) })
+  const specs = new Map(o.models.map((m) => [m.name, m]))
+  return async (model, version, records) => {
+    const spec = specs.get(model)
+    if (!spec) throw new Error(`model "${model}" is not configured`)
+    return (await analyzer.createReferenceFromRecords(spec, String(version), [...records])).reference_id
+  }
+}
+
+/**
+ * Saves the training rows, with the trained model's predictions and their labels, as the analyzer's reference set
+ * of (model, version): drift and CBPE for the served version then compare live traffic with what the model was
+ * trained on. Returns the reference id.
+ */
+export async function saveTrainingReference(o: TrainingReferenceInput & { store: Store; version: number; retentionDays: number; now: () => number }): Promise<string> {
+  return createReferenceSaver({ store: o.store, models: [o.model], retentionDays: o.retentionDays, now: o.now })(o.model.name, o.version, trainingReferenceRecords(o))
 }

@@ -1,5 +1,5 @@
 import { modelSpecSchema } from '../../config/index.ts'
-import { sha256Hex, type Registry } from '../../serving/registry/index.ts'
+import { sha256Hex, type Registry } from '../../registry/index.ts'
 import type { Store } from '../../store/index.ts'
 import { exportOnnx } from '../onnx/index.ts'
 import { classesOf, fitFeatures, fitFinal, splitForTraining } from './fit.ts'

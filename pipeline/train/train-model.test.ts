@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig, modelSpecSchema, type ModelSpec } from '../../config/index.ts'
-import { createRegistry, type Registry } from '../../serving/registry/index.ts'
+import { createRegistry, type Registry } from '../../registry/index.ts'
 import { latestReference, openStore, type Store } from '../../store/index.ts'
 import { makeTempDir } from '../../test/support/temp-dir.ts'
 import { exportOnnx } from '../onnx/index.ts'

@@ -6,6 +6,7 @@ import { startService, type RunningService } from '../../cli/service.ts'
 import { connectModelRemote, runModelsCommand, runRollbackCommand } from '../../cli/model-commands.ts'
 import { hashSecret, type Logger } from '../../server/index.ts'
 import { parseConfig } from '../../config/index.ts'
+import { MAX_JSON_ARTIFACT_BYTES } from '../../registry/index.ts'
 import { exportOnnx } from '../../pipeline/onnx/index.ts'
 import { insertPolicyTransition } from '../../store/index.ts'
 import { postJson } from '../../test/support/service.ts'
@@ -17,8 +18,13 @@ import { waitFor } from '../../test/support/wait-for.ts'
 
 const READ = 'reader-secret'
 const OPERATE = 'operator-secret'
+const ADMIN = 'admin-secret'
+const ADMIN_ROLL = 'admin-roll-secret'
 const asReader = { authorization: `Bearer ${READ}` }
 const asOperator = { authorization: `Bearer ${OPERATE}` }
+const asAdmin = { authorization: `Bearer ${ADMIN}` }
+/** An admin key limited to the model rx-roll. */
+const asRollAdmin = { authorization: `Bearer ${ADMIN_ROLL}` }
 const MODELS = ['rx-api', 'rx-good', 'rx-err', 'rx-slow', 'rx-shadow', 'rx-roll', 'rx-freeze', 'rx-gates', 'rx-explain'] as const
 const signature = { task: 'regression' as const, inputs: [{ name: 'x', type: 'number' as const }], text: [] }
 // Fast: prediction = 2x + 1 through the real exporter; slow.onnx computes the same through 24 MatMuls; failing.onnx fails at run time.
@@ -38,6 +44,8 @@ beforeAll(async () => {
         keys: [
           { id: 'reader', sha256: hashSecret(READ), scopes: ['read'] },
           { id: 'operator', sha256: hashSecret(OPERATE), scopes: ['operate', 'ingest'] },
+          { id: 'admin', sha256: hashSecret(ADMIN), scopes: ['admin'] },
+          { id: 'admin-roll', sha256: hashSecret(ADMIN_ROLL), scopes: ['admin'], models: ['rx-roll'] },
         ],
       },
       server: { host: '127.0.0.1', port: 0 },
@@ -325,7 +333,7 @@ describe('rollback', () => {
     expect(await postJson(`${url}/v1/models/rx-roll/rollback`, { to: 1 }, asOperator)).toMatchObject({ status: 200, body: { outcome: 'noop' } })
     expect(await postJson(`${url}/v1/models/rx-roll/rollback`, { to: 9 }, asOperator)).toMatchObject({ status: 404 })
     expect((await get('/v1/models/rx-roll/versions')).body.aliases.champion).toBe(1)
-    const audit = await get('/v1/audit?model=rx-roll&action=rollback')
+    const audit = await get('/v1/audit?model=rx-roll&action=rollback', asAdmin)
     expect(audit.body.entries.map((e: { outcome: string; actor: string }) => `${e.outcome}:${e.actor}`)).toEqual(['refused:operator', 'noop:operator', 'noop:operator', 'done:operator'])
     expect(audit.body.entries.at(-1)).toMatchObject({ before: { champion: 2 }, after: { champion: 1 } })
     const releases = await get('/v1/models/rx-roll/releases')
@@ -351,6 +359,67 @@ describe('rollback', () => {
   })
 })
 
+describe('registry API: scopes, configured models and uploads', () => {
+  it('keeps the audit trail for admin keys, and a key limited to models sees only their entries', async () => {
+    expect((await get('/v1/audit', asReader)).status).toBe(403)
+    expect((await get('/v1/audit', asOperator)).status).toBe(403)
+    const all = await get('/v1/audit', asAdmin)
+    expect(all.status).toBe(200)
+    expect(new Set(all.body.entries.map((e: { model: string }) => e.model)).size).toBeGreaterThan(1)
+    const limited = await get('/v1/audit', asRollAdmin)
+    expect(limited.status).toBe(200)
+    expect(limited.body.entries.length).toBeGreaterThan(0)
+    expect(limited.body.entries.every((e: { model: string }) => e.model === 'rx-roll')).toBe(true)
+    expect(await get('/v1/audit?model=rx-api', asRollAdmin)).toMatchObject({ status: 403, body: { error: expect.stringContaining('rx-api') } })
+  })
+
+  it('filters the audit trail by actor, action and time', async () => {
+    const before = Date.now()
+    await register('rx-api', fast, { description: 'audited' })
+    const mine = await get(`/v1/audit?actor=operator&action=register&from=${before}`, asAdmin)
+    expect(mine.body.entries.length).toBe(1)
+    expect(mine.body.entries[0]).toMatchObject({ actor: 'operator', action: 'register', model: 'rx-api' })
+    expect((await get(`/v1/audit?action=register&to=${new Date(before).toISOString()}`, asAdmin)).body.entries.every((e: { at: string }) => Date.parse(e.at) < before)).toBe(true)
+    expect(await get('/v1/audit?from=yesterday', asAdmin)).toMatchObject({ status: 400, body: { error: expect.stringContaining('query.from') } })
+  })
+
+  it('refuses to register, release, roll back or alias a model that is not configured, naming it', async () => {
+    const registered = await postJson(`${url}/v1/models/rx-ghost/versions`, { onnx: Buffer.from(fast).toString('base64'), signature }, asOperator)
+    expect(registered).toMatchObject({ status: 404, body: { error: expect.stringContaining('"rx-ghost" is not configured') } })
+    expect(await postJson(`${url}/v1/models/rx-ghost/releases`, { version: 1, strategy: 'bluegreen' }, asOperator)).toMatchObject({ status: 404, body: { error: expect.stringContaining('not configured') } })
+    expect(await postJson(`${url}/v1/models/rx-ghost/rollback`, {}, asOperator)).toMatchObject({ status: 404, body: { error: expect.stringContaining('not configured') } })
+    const aliased = await fetch(`${url}/v1/models/rx-ghost/aliases/staging`, { method: 'PUT', headers: { ...asOperator, 'content-type': 'application/json' }, body: JSON.stringify({ version: 1 }) })
+    expect(aliased.status).toBe(404)
+    expect(await get('/v1/models/rx-ghost/versions')).toMatchObject({ status: 404 })
+  })
+
+  it('accepts the ONNX bytes as application/octet-stream with the metadata in a header', async () => {
+    const metadata = Buffer.from(JSON.stringify({ signature, description: 'binary upload' })).toString('base64')
+    const res = await fetch(`${url}/v1/models/rx-api/versions`, { method: 'POST', headers: { ...asOperator, 'content-type': 'application/octet-stream', 'x-highway-registration': metadata }, body: Buffer.from(fast) })
+    expect(res.status).toBe(201)
+    const v = (await res.json()) as { version: number; artifact: { bytes: number }; description: string }
+    expect(v).toMatchObject({ artifact: { bytes: fast.byteLength }, description: 'binary upload' })
+    const bytes = new Uint8Array(await (await fetch(`${url}/v1/models/rx-api/versions/${v.version}/artifact`, { headers: asReader })).arrayBuffer())
+    expect(Buffer.from(bytes).equals(Buffer.from(fast))).toBe(true)
+    const missing = await fetch(`${url}/v1/models/rx-api/versions`, { method: 'POST', headers: { ...asOperator, 'content-type': 'application/octet-stream' }, body: Buffer.from(fast) })
+    expect(missing.status).toBe(400)
+    expect(await missing.text()).toContain('x-highway-registration')
+    const badMeta = await fetch(`${url}/v1/models/rx-api/versions`, {
+      method: 'POST',
+      headers: { ...asOperator, 'content-type': 'application/octet-stream', 'x-highway-registration': Buffer.from(JSON.stringify({ signature: { task: 'ranking' } })).toString('base64') },
+      body: Buffer.from(fast),
+    })
+    expect(badMeta.status).toBe(400)
+    expect(await badMeta.text()).toContain('signature.task')
+  })
+
+  it('bounds artifacts sent inside JSON, pointing at the binary form', async () => {
+    const big = Buffer.alloc(MAX_JSON_ARTIFACT_BYTES + 1).toString('base64')
+    const r = await postJson(`${url}/v1/models/rx-api/versions`, { onnx: big, signature }, asOperator)
+    expect(r).toMatchObject({ status: 413, body: { error: expect.stringContaining('application/octet-stream') } })
+  })
+})
+
 describe('error budget freeze', () => {
   it('refuses new releases while frozen, except fixes and rollbacks', async () => {
     await register('rx-freeze', fast, { description: 'v2' })
@@ -360,7 +429,7 @@ describe('error budget freeze', () => {
     await release('rx-freeze', { version: 2, strategy: 'bluegreen', fix: true })
     expect((await get('/v1/models/rx-freeze/versions')).body.aliases.champion).toBe(2)
     expect(await postJson(`${url}/v1/models/rx-freeze/rollback`, {}, asOperator)).toMatchObject({ status: 200, body: { outcome: 'done', to: 1 } })
-    const audit = await get('/v1/audit?model=rx-freeze&action=release')
+    const audit = await get('/v1/audit?model=rx-freeze&action=release', asAdmin)
     expect(audit.body.entries.map((e: { outcome: string }) => e.outcome)).toEqual(['done', 'refused', 'done'])
   })
 })

@@ -1,69 +1,121 @@
-import express, { type Express, type Response } from 'express'
 import { z } from 'zod'
-import { AppError } from '../../server/index.ts'
-import { aliasNameSchema, guard, type Registry, type RegistryRouteTools } from '../registry/index.ts'
+import { AppError, defineRoute, type Route } from '../../server/index.ts'
+import { aliasMoveSchema, aliasNameSchema, assertConfigured, guard, modelParams, type Registry } from '../../registry/index.ts'
 import type { ReleaseController } from './controller.ts'
 import { releaseRequestSchema } from './types.ts'
 
-function explain(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
-}
-
 const rollbackBodySchema = z.object({ to: z.number().int().positive().optional(), reason: z.string().max(2000).optional() }).strict()
 const aliasBodySchema = z.object({ version: z.number().int().nonnegative(), note: z.string().max(2000).default('') }).strict()
+const releaseParams = modelParams.extend({ id: z.string().min(1).max(64) })
+const aliasParams = modelParams.extend({ alias: aliasNameSchema })
+
+const releaseEventSchema = z.object({ seq: z.number(), event: z.string(), state: z.string(), step: z.number(), weightPercent: z.number(), at: z.string(), actor: z.string(), detail: z.unknown() })
+/** A release and its events, as the API shows it. */
+export const releaseViewSchema = z.object({
+  id: z.string(),
+  model: z.string(),
+  version: z.number(),
+  stableVersion: z.number(),
+  strategy: z.string(),
+  fix: z.boolean(),
+  state: z.string(),
+  step: z.number(),
+  weightPercent: z.number(),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  startedBy: z.string(),
+  events: z.array(releaseEventSchema),
+})
+const rollbackResultSchema = z.object({ model: z.string(), outcome: z.enum(['done', 'noop']), from: z.number(), to: z.number(), message: z.string(), releaseId: z.string().optional() })
+
+/** What the release routes need. */
+export interface ReleaseRoutesOptions {
+  readonly controller: ReleaseController
+  readonly registry: Registry
+  /** Configured model names: releases, rollbacks and alias moves of other names are refused (404). Undefined allows every name. */
+  readonly models?: ReadonlySet<string>
+}
 
 /**
- * Mounts `POST|GET /v1/models/{m}/releases`, `GET /v1/models/{m}/releases/{id}`, `POST /v1/models/{m}/rollback`
- * and `PUT /v1/models/{m}/aliases/{alias}` (any alias but `champion`, which only releases and rollbacks move).
+ * `POST|GET /v1/models/{m}/releases`, `GET /v1/models/{m}/releases/{id}`, `POST /v1/models/{m}/rollback` and
+ * `PUT /v1/models/{m}/aliases/{alias}` (any alias but `champion`, which only releases and rollbacks move).
  */
-export function mountReleaseRoutes(app: Express, deps: { controller: ReleaseController; registry: Registry; tools: RegistryRouteTools }): void {
-  const { controller, registry, tools } = deps
-  const { requireScope, assertModelAllowed, actorOf } = tools
-  const modelOf = (res: Response, raw: unknown): string => {
-    const model = String(raw)
-    assertModelAllowed(res, model)
-    return model
-  }
-  const body = express.json({ limit: '1mb' })
-
-  app.post('/v1/models/:name/releases', requireScope('operate'), body, async (req, res) => {
-    const model = modelOf(res, req.params.name)
-    const parsed = releaseRequestSchema.safeParse(req.body ?? {})
-    if (!parsed.success) throw new AppError('bad_request', `release body: ${explain(parsed.error)}`)
-    const release = await guard(() => controller.start(model, parsed.data, actorOf(res)))
-    res.status(201).json(release)
-  })
-
-  app.get('/v1/models/:name/releases', requireScope('read'), async (req, res) => {
-    const model = modelOf(res, req.params.name)
-    res.json({ model, releases: await controller.list(model) })
-  })
-
-  app.get('/v1/models/:name/releases/:id', requireScope('read'), async (req, res) => {
-    const model = modelOf(res, req.params.name)
-    const release = await controller.get(model, String(req.params.id))
-    if (!release) throw new AppError('not_found', `model "${model.slice(0, 128)}" has no release ${JSON.stringify(String(req.params.id).slice(0, 64))}`)
-    res.json(release)
-  })
-
-  app.post('/v1/models/:name/rollback', requireScope('operate'), body, async (req, res) => {
-    const model = modelOf(res, req.params.name)
-    const parsed = rollbackBodySchema.safeParse(req.body ?? {})
-    if (!parsed.success) throw new AppError('bad_request', `rollback body: ${explain(parsed.error)}`)
-    const result = await guard(() =>
-      controller.rollback(model, { actor: actorOf(res), ...(parsed.data.to !== undefined ? { to: parsed.data.to } : {}), ...(parsed.data.reason ? { reason: parsed.data.reason } : {}) }),
-    )
-    res.status(200).json(result)
-  })
-
-  app.put('/v1/models/:name/aliases/:alias', requireScope('operate'), body, async (req, res) => {
-    const model = modelOf(res, req.params.name)
-    const alias = aliasNameSchema.safeParse(String(req.params.alias))
-    if (!alias.success) throw new AppError('bad_request', `alias ${JSON.stringify(String(req.params.alias).slice(0, 64))}: ${alias.error.issues[0]?.message ?? 'invalid'}`)
-    if (alias.data === 'champion') throw new AppError('conflict', 'the champion alias moves only through releases (POST /v1/models/{m}/releases) and rollbacks (POST /v1/models/{m}/rollback), which switch traffic with it')
-    const parsed = aliasBodySchema.safeParse(req.body ?? {})
-    if (!parsed.success) throw new AppError('bad_request', `alias body: ${explain(parsed.error)}`)
-    const move = await guard(() => registry.setAlias(model, alias.data, parsed.data.version, { actor: actorOf(res), note: parsed.data.note }))
-    res.json({ model, ...move, setAt: new Date(move.setAtMs).toISOString() })
-  })
+export function releaseRoutes(deps: ReleaseRoutesOptions): Route[] {
+  const { controller, registry } = deps
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/models/{name}/releases',
+      scope: 'operate',
+      modelParam: 'name',
+      params: modelParams,
+      body: releaseRequestSchema,
+      maxBodyBytes: 1 << 20,
+      summary: 'Start a canary, shadow or blue/green release',
+      responses: { 201: { description: 'The release as started', schema: releaseViewSchema }, 404: { description: 'Model not configured or version unknown' }, 409: { description: 'Refused (already running, gates failed, frozen, already champion)' } },
+      handle: async ({ params, body, principal }) => {
+        assertConfigured(deps.models, params.name)
+        return { status: 201, json: await guard(() => controller.start(params.name, body, principal.id)) }
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/models/{name}/releases',
+      scope: 'read',
+      modelParam: 'name',
+      params: modelParams,
+      summary: 'Releases of a model with every event',
+      responses: { 200: { description: 'Releases', schema: z.object({ model: z.string(), releases: z.array(releaseViewSchema) }) } },
+      handle: async ({ params }) => ({ json: { model: params.name, releases: await controller.list(params.name) } }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/models/{name}/releases/{id}',
+      scope: 'read',
+      modelParam: 'name',
+      params: releaseParams,
+      summary: 'One release with every event',
+      responses: { 200: { description: 'The release', schema: releaseViewSchema }, 404: { description: 'No such release' } },
+      handle: async ({ params }) => {
+        const release = await controller.get(params.name, params.id)
+        if (!release) throw new AppError('not_found', `model "${params.name.slice(0, 128)}" has no release ${JSON.stringify(params.id)}`)
+        return { json: release }
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/models/{name}/rollback',
+      scope: 'operate',
+      modelParam: 'name',
+      params: modelParams,
+      body: rollbackBodySchema.optional(),
+      maxBodyBytes: 1 << 20,
+      summary: 'Roll the champion back (to the previous good version, or `to`); idempotent, audited',
+      responses: { 200: { description: 'Done, or a no-op that says why', schema: rollbackResultSchema }, 404: { description: 'Model not configured or version unknown' }, 409: { description: 'Nothing to roll back to' } },
+      handle: async ({ params, body, principal }) => {
+        assertConfigured(deps.models, params.name)
+        const b = body ?? {}
+        return { json: await guard(() => controller.rollback(params.name, { actor: principal.id, ...(b.to !== undefined ? { to: b.to } : {}), ...(b.reason ? { reason: b.reason } : {}) })) }
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/v1/models/{name}/aliases/{alias}',
+      scope: 'operate',
+      modelParam: 'name',
+      params: aliasParams,
+      body: aliasBodySchema,
+      maxBodyBytes: 1 << 20,
+      summary: 'Point an alias (not `champion`) at a version; 0 removes it',
+      responses: { 200: { description: 'The move', schema: aliasMoveSchema.extend({ model: z.string(), setAtMs: z.number() }) }, 409: { description: '`champion` moves only through releases and rollbacks' } },
+      handle: async ({ params, body, principal }) => {
+        assertConfigured(deps.models, params.name)
+        if (params.alias === 'champion') {
+          throw new AppError('conflict', 'the champion alias moves only through releases (POST /v1/models/{m}/releases) and rollbacks (POST /v1/models/{m}/rollback), which switch traffic with it')
+        }
+        const move = await guard(() => registry.setAlias(params.name, params.alias, body.version, { actor: principal.id, note: body.note }))
+        return { json: { model: params.name, ...move, setAt: new Date(move.setAtMs).toISOString() } }
+      },
+    }),
+  ]
 }

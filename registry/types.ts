@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { modelParamsSchema, modelSignatureSchema, preprocessorSchema, type ModelParams, type ModelSignature, type Preprocessor } from '../../contract/index.ts'
+import { modelParamsSchema, modelSignatureSchema, preprocessorSchema, type ModelParams, type ModelSignature, type Preprocessor } from '../contract/index.ts'
 
 /** Model names as the config accepts them: safe in paths, metric labels and file names. */
 export const modelNameSchema = z

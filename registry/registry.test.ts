@@ -1,15 +1,18 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimModelVersion, openStore, type Store } from '../../store/index.ts'
-import { makeTempDir } from '../../test/support/temp-dir.ts'
+import { claimModelVersion, openStore, type Store } from '../store/index.ts'
+import { makeTempDir } from '../test/support/temp-dir.ts'
 import { createRegistry, RegistryError, sha256Hex, type Registry, type RegistrationInput } from './index.ts'
 
 const tmp = makeTempDir('registry')
 let store: Store
 let registry: Registry
 
-const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`../../test/fixtures/onnx/${name}`, import.meta.url)))
+const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`../test/fixtures/onnx/${name}`, import.meta.url)))
 const meta: RegistrationInput = {
   signature: { task: 'regression', inputs: [{ name: 'x1', type: 'number' }, { name: 'x2', type: 'number' }] },
   dataset: { version: 'bike-2011', rows: { train: 8645, validation: 4000 } },
@@ -149,5 +152,30 @@ describe('training runs', () => {
       [0, 0.8, 7, 'd1'],
       [1, 0.83, 7, 'd1'],
     ])
+  })
+})
+
+describe('registry recovery after a killed process', () => {
+  it('marks failed, with the reason, the numbers and training runs a dead process left, once, and leaves live ones alone', async () => {
+    // A real process that has exited: its pid no longer answers, as a `kill -9`ed trainer's does not.
+    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
+    const [code] = (await once(child, 'exit')) as [number | null]
+    expect(code).toBe(0)
+    const dead = `${hostname()}:${child.pid}`
+    const killed = createRegistry({ store, artifactsDir: join(tmp.dir, 'artifacts'), owner: dead })
+    const v1 = await killed.registerVersion('recovery', fixture('regression.onnx'), meta)
+    await killed.recordTrainingOutcome('recovery', 'run-killed', { state: 'running' })
+    // Killed between claiming version 2 and writing it.
+    expect(await claimModelVersion(store, { model: 'recovery', version: v1.version + 1, claimId: `${dead}/claim`, atMs: Date.now() })).toBe(true)
+    await registry.recordTrainingOutcome('recovery', 'run-alive', { state: 'running' })
+
+    const found = await registry.recoverAbandoned()
+    expect(found.claims).toEqual([{ model: 'recovery', version: 2, reason: expect.stringContaining(`claimed by ${dead}`) }])
+    expect(found.runs).toEqual([{ model: 'recovery', runId: 'run-killed', reason: expect.stringContaining(`${dead} stopped`) }])
+    const outcomes = await registry.trainingOutcomes('recovery')
+    expect(Object.fromEntries(outcomes.map((o) => [o.runId, o.state]))).toEqual({ 'run-killed': 'failed', 'run-alive': 'running' })
+    expect(await registry.recoverAbandoned()).toEqual({ claims: [], runs: [] })
+    // The burnt number stays burnt: the next registration is version 3.
+    expect((await registry.registerVersion('recovery', fixture('regression.onnx'), meta)).version).toBe(3)
   })
 })

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { insertAudit, readAudit, type Store } from '../../store/index.ts'
+import { insertAudit, readAudit, type Store } from '../store/index.ts'
 
 /** One audited action, as components report it. */
 export interface AuditEntry {
@@ -26,7 +26,8 @@ export interface AuditRecord extends Required<Omit<AuditEntry, 'before' | 'after
 /** The audit log port: append and read. */
 export interface AuditLog {
   record(entry: AuditEntry): Promise<void>
-  read(q?: { component?: string; model?: string; action?: string; limit?: number }): Promise<AuditRecord[]>
+  /** Newest first; `models` keeps only entries of those models; `from`/`to` in epoch ms, `to` exclusive. */
+  read(q?: { component?: string; model?: string; models?: readonly string[]; action?: string; actor?: string; from?: number; to?: number; limit?: number }): Promise<AuditRecord[]>
 }
 
 const parse = (s: string): unknown => (s === '' ? null : (JSON.parse(s) as unknown))
@@ -50,7 +51,8 @@ export function createAuditLog(store: Store, now: () => number = Date.now): Audi
       })
     },
     async read(q = {}) {
-      const rows = await readAudit(store, q)
+      const { from, to, ...rest } = q
+      const rows = await readAudit(store, { ...rest, ...(from !== undefined ? { fromMs: from } : {}), ...(to !== undefined ? { toMs: to } : {}) })
       return rows.map((r) => ({
         id: r.id,
         atMs: r.atMs,

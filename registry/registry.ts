@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
 import { z } from 'zod'
-import { modelParamsSchema, modelSignatureSchema, preprocessorSchema } from '../../contract/index.ts'
+import { modelParamsSchema, modelSignatureSchema, preprocessorSchema } from '../contract/index.ts'
 import {
   claimModelVersion,
   insertAliasMove,
   insertModelVersion,
+  insertRegistryOutcome,
   insertTrainingRuns,
   listModelVersions,
   listRegisteredModels,
@@ -14,11 +16,13 @@ import {
   readAliasHistory,
   readCurrentAliases,
   readModelVersion,
+  readRegistryOutcomes,
   readTrainingRuns,
+  readUnwrittenClaims,
   type AliasMove,
   type Store,
   type VersionRow,
-} from '../../store/index.ts'
+} from '../store/index.ts'
 import { ArtifactCorruptError, ArtifactMissingError, createArtifactStore, type ArtifactStore } from './artifact-store.ts'
 import {
   aliasNameSchema,
@@ -41,6 +45,32 @@ export interface RegistryOptions {
   readonly now?: () => number
   /** Claims tried before giving up when every number is taken by concurrent registrations. */
   readonly maxClaimAttempts?: number
+  /** Who this process is (`host:pid`), recorded with claims and runs so a later process can tell a dead owner. */
+  readonly owner?: string
+}
+
+/** How a training run ended, or that it is still running. */
+export interface TrainingOutcome {
+  readonly runId: string
+  readonly state: 'running' | 'done' | 'failed'
+  /** The version it registered (0 when none). */
+  readonly version: number
+  readonly reason: string
+  readonly atMs: number
+}
+
+/** What recovery found and marked failed. */
+export interface RecoveryReport {
+  readonly claims: ReadonlyArray<{ readonly model: string; readonly version: number; readonly reason: string }>
+  readonly runs: ReadonlyArray<{ readonly model: string; readonly runId: string; readonly reason: string }>
+}
+
+/** Options of `recoverAbandoned`. */
+export interface RecoveryOptions {
+  /** Whether an owner (`host:pid`) still runs; default: same host and the pid answers signal 0. */
+  readonly isAlive?: (owner: string) => boolean
+  /** Work whose owner cannot be checked (another host) is abandoned after this long; default 24 h. */
+  readonly staleAfterMs?: number
 }
 
 /** Options of one registration. */
@@ -53,6 +83,11 @@ export interface RegisterOptions {
    * claimed, before the version is written, so the version row carries the id.
    */
   readonly saveReference?: (version: number) => Promise<string>
+  /**
+   * The reference records themselves, for a registry that registers elsewhere (`highway train --url` sends them
+   * with the registration and the service saves them); the local registry uses `saveReference`.
+   */
+  readonly referenceRecords?: readonly unknown[]
 }
 
 /** The model registry: versions with their artifacts and lineage, aliases with history, training runs. */
@@ -76,7 +111,46 @@ export interface Registry {
   resolveAlias(model: string, alias: string): Promise<number | undefined>
   aliases(model: string): Promise<AliasState[]>
   aliasHistory(model: string, alias?: string): Promise<AliasState[]>
+  /** Records that a training run started (`running`), or how it ended. */
+  recordTrainingOutcome(model: string, runId: string, outcome: { state: TrainingOutcome['state']; version?: number; reason?: string }): Promise<void>
+  trainingOutcomes(model: string, runId?: string): Promise<TrainingOutcome[]>
+  /**
+   * Marks failed, with the reason, what killed processes left behind: claimed version numbers never written (the
+   * numbers stay burnt) and training runs still `running` whose owner is gone. Run at start and before training.
+   */
+  recoverAbandoned(options?: RecoveryOptions): Promise<RecoveryReport>
 }
+
+/** `host:pid` of this process. */
+export function processOwner(): string {
+  return `${hostname()}:${process.pid}`
+}
+
+/** Whether `host:pid` names a process running on this host (signal 0 probes without touching it). */
+export function ownerRunsHere(owner: string): boolean {
+  const at = owner.lastIndexOf(':')
+  if (at < 0 || owner.slice(0, at) !== hostname()) return false
+  const pid = Number(owner.slice(at + 1))
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    // EPERM: the pid exists but belongs to someone else — alive as far as we can tell.
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Whether an owner's work may be marked failed: it ran here and is gone, or nobody can vouch for it any more. */
+function ownerGone(owner: string, ageMs: number, o: Required<RecoveryOptions>): boolean {
+  const at = owner.lastIndexOf(':')
+  const local = at > 0 && owner.slice(0, at) === hostname()
+  if (local) return !o.isAlive(owner)
+  return ageMs > o.staleAfterMs
+}
+
+const DAY_MS = 24 * 3600 * 1000
 
 const json = z.string().transform((s, ctx) => {
   try {
@@ -136,6 +210,7 @@ export function createRegistry(options: RegistryOptions): Registry {
   const now = options.now ?? Date.now
   const artifacts = createArtifactStore(options.artifactsDir)
   const maxAttempts = options.maxClaimAttempts ?? 100
+  const owner = options.owner ?? processOwner()
   const checkModel = (model: string): void => {
     const parsed = modelNameSchema.safeParse(model)
     if (!parsed.success) throw new RegistryError('invalid', `model ${JSON.stringify(model.slice(0, 140))}: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
@@ -169,7 +244,8 @@ export function createRegistry(options: RegistryOptions): Registry {
       const m = parsed.data
       // The artifact first: a version row never names bytes that are not on disk.
       const artifact = await artifacts.put(onnx)
-      const claimId = randomUUID()
+      // The owner leads the claim id: a later process can tell whether the claimant is still alive.
+      const claimId = `${owner}/${randomUUID()}`
       let version = (await maxModelVersion(store, model)) + 1
       for (let attempt = 0; ; attempt++) {
         if (await claimModelVersion(store, { model, version, claimId, atMs: now() })) break
@@ -280,6 +356,35 @@ export function createRegistry(options: RegistryOptions): Registry {
     },
     async aliasHistory(model, alias) {
       return (await readAliasHistory(store, model, alias)).map(toAlias)
+    },
+    async recordTrainingOutcome(model, runId, o) {
+      checkModel(model)
+      await insertRegistryOutcome(store, { model, kind: 'training_run', key: runId, version: o.version ?? 0, state: o.state, owner, reason: o.reason ?? '', atMs: now() })
+    },
+    async trainingOutcomes(model, runId) {
+      return (await readRegistryOutcomes(store, { model, kind: 'training_run', ...(runId ? { key: runId } : {}) })).map((r) => ({ runId: r.key, state: r.state, version: r.version, reason: r.reason, atMs: r.atMs }))
+    },
+    async recoverAbandoned(o = {}) {
+      const opts: Required<RecoveryOptions> = { isAlive: o.isAlive ?? ownerRunsHere, staleAfterMs: o.staleAfterMs ?? DAY_MS }
+      const at = now()
+      const claims: Array<{ model: string; version: number; reason: string }> = []
+      for (const c of await readUnwrittenClaims(store)) {
+        const claimant = c.claimId.includes('/') ? c.claimId.slice(0, c.claimId.indexOf('/')) : ''
+        if (!ownerGone(claimant, at - c.claimedAtMs, opts)) continue
+        const reason = claimant
+          ? `version ${c.version} was claimed by ${claimant} at ${new Date(c.claimedAtMs).toISOString()}, which stopped before writing it; the number stays unused`
+          : `version ${c.version} was claimed at ${new Date(c.claimedAtMs).toISOString()} and never written; the number stays unused`
+        await insertRegistryOutcome(store, { model: c.model, kind: 'version_claim', key: String(c.version), version: c.version, state: 'failed', owner: claimant, reason, atMs: at })
+        claims.push({ model: c.model, version: c.version, reason })
+      }
+      const runs: Array<{ model: string; runId: string; reason: string }> = []
+      for (const r of await readRegistryOutcomes(store, { kind: 'training_run', state: 'running' })) {
+        if (!ownerGone(r.owner, at - r.atMs, opts)) continue
+        const reason = `the training process ${r.owner} stopped (killed or crashed) before the run finished; started ${new Date(r.atMs).toISOString()}`
+        await insertRegistryOutcome(store, { model: r.model, kind: 'training_run', key: r.key, version: 0, state: 'failed', owner: r.owner, reason, atMs: Math.max(at, r.atMs + 1) })
+        runs.push({ model: r.model, runId: r.key, reason })
+      }
+      return { claims, runs }
     },
   }
 }

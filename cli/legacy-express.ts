@@ -74,9 +74,5 @@ export function legacyOpenApiPaths(): Record<string, Record<string, unknown>> {
     '/v1/models/{name}/drift': get('Drift of a window against the reference'),
     '/v1/models/{name}/quality': get('Data quality of a window'),
     '/v1/models/{name}/performance': get('Realised and estimated (CBPE) performance of a window'),
-    '/v1/slos': { get: { summary: 'Every SLO evaluated now', security: [{ bearer: ['read'] }], responses: { '200': { description: '{slos: [...]}, each as /v1/slos/{name}' }, ...errors(401, 403) } } },
-    '/v1/slos/{name}': {
-      get: { summary: 'One SLO: SLI, error budget, burn rates per window, alerts, time to exhaustion, freeze', security: [{ bearer: ['read'] }], parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'SLO status (docs/slo.md)' }, ...errors(401, 403, 404) } },
-    },
   }
 }

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Config } from '../config/index.ts'
 import express, { type Response } from 'express'
-import { createBudgetPolicy, createFreezeCheck, evaluateAndPublishAll, formatSpecError, loadSloDirectory, mountSloRoutes, SloMetrics, type ResolvedSlo } from '../slo/index.ts'
+import { createBudgetPolicy, createFreezeCheck, createSloReads, formatSpecError, loadSloDirectory, sloRoutes, SloMetrics, type ResolvedSlo } from '../slo/index.ts'
 import { AnalyzerMetrics, createAnalyzer, mountAnalyzerRoutes, scheduleAnalysis, type ReferenceRecordParser } from '../analyzer/index.ts'
 import { createCollector, createRecordValidator, type Collector, type RecordValidator } from '../collector/index.ts'
 import { createIngestWriter, findStoredRecords, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
@@ -124,23 +124,18 @@ export async function startService(options: { config: Config; components: readon
   mountReleaseRoutes(app, { controller: releases, registry, tools: registryTools })
   stops.push(() => releases.close())
   if (slos.length > 0) {
-    const sloDeps = { store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }) }
-    mountSloRoutes(app, { ...sloDeps, slos, read: legacy.requireScope('read') })
-    // Keep the gauges and the budget policy's freezes fresh between API calls.
-    // One batched tick (one rollup read for every SLO); a tick still running when the next is due is not doubled.
-    let ticking = false
+    const sloReads = createSloReads({ store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }), slos })
+    routes.push(...sloRoutes({ reads: sloReads }))
+    // Keep the gauges, the budget policy's freezes and the API's snapshot fresh between API calls.
+    // One batched tick (one rollup read for every SLO); a tick still running when the next is due is joined, not doubled.
     const warn = (slo: string, err: unknown) => logger.warn('slo evaluation failed', { slo, error: err instanceof Error ? err.message : String(err) })
     const refresh = setInterval(() => {
-      if (ticking) return
-      ticking = true
-      void evaluateAndPublishAll(sloDeps, slos)
-        .then(
-          (outcomes) => {
-            for (const o of outcomes) if (!o.ok) warn(o.name, o.error)
-          },
-          (err: unknown) => warn('*', err),
-        )
-        .finally(() => (ticking = false))
+      void sloReads.refresh().then(
+        (snapshot) => {
+          for (const f of snapshot.failures) warn(f.name, f.error)
+        },
+        (err: unknown) => warn('*', err),
+      )
     }, 30_000)
     refresh.unref()
     stops.push(() => clearInterval(refresh))

@@ -582,9 +582,9 @@ export function resolveDocuments(documents: readonly SourceDocument[], options: 
     const calendar = window.calendar
     const before = issues.errors.length
     const parsed = parseDurationShorthand(window.duration)
-    const unit = parsed?.count === 1 && parsed.unit === 'w' ? 'week' : parsed?.count === 1 && parsed.unit === 'M' ? 'month' : undefined
+    const unit = parsed?.count !== 1 ? undefined : parsed.unit === 'd' ? 'day' : parsed.unit === 'w' ? 'week' : parsed.unit === 'M' ? 'month' : undefined
     if (unit === undefined) {
-      issues.add(doc, at('duration'), 'format', `must be 1w (a calendar week) or 1M (a calendar month) for a calendar window, got ${describeValue(window.duration)}`)
+      issues.add(doc, at('duration'), 'format', `must be 1d (a calendar day), 1w (a calendar week) or 1M (a calendar month) for a calendar window, got ${describeValue(window.duration)}`)
     }
     if (calendar === undefined) {
       issues.add(doc, at('calendar'), 'required', 'is required unless isRolling is true: a calendar window needs calendar.timeZone (for a rolling window, set isRolling: true)')

@@ -172,8 +172,8 @@ export type ResolvedWindow =
   | { readonly kind: 'rolling'; readonly seconds: number }
   | {
       readonly kind: 'calendar'
-      readonly unit: 'week' | 'month'
-      /** IANA name; weeks start on Monday 00:00 and months on the 1st at 00:00 in this zone. */
+      readonly unit: 'day' | 'week' | 'month'
+      /** IANA name; days start at 00:00, weeks on Monday 00:00 and months on the 1st at 00:00 in this zone. */
       readonly timeZone: string
       /** `YYYY-MM-DD HH:MM:SS` in `timeZone`, as written, when given. */
       readonly startTime?: string

@@ -250,12 +250,12 @@ export const runSloBench: Bench = async (options) => {
     }
     const minuteScanMs = await scan('prediction_rollup_1m', 'minute')
     const hourScanMs = await scan('bench_rollup_1h', 'hour')
-    await base.close()
 
     // Reads under ingest (issue 16): GET /v1/slos's read path (createSloReads) while 5,000 predictions/s arrive
     // (1,000 every 200 ms), next to evaluating on every read as the API did before. The clock starts at END so the
     // evaluations see the month; it moves with real time, so the staleness rule applies as in the service.
     const readLoad = await measureReadsUnderIngest(store, slos, options.quick ? 40_000 : 60_000)
+    await base.close()
 
     const sections: BenchSection[] = [
       {

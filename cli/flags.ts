@@ -18,6 +18,7 @@ const FLAG_OPTIONS = {
   'api-key': { type: 'string' },
   out: { type: 'string' },
   slos: { type: 'string' },
+  'period-sli': { type: 'string' },
   buckets: { type: 'string' },
   data: { type: 'string' },
   target: { type: 'string' },

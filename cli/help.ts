@@ -44,7 +44,7 @@ Commands:
   migrate             apply storage migrations (--print shows the DDL, --cluster NAME for a cluster)
   demo                run the end-to-end demo on the embedded store and print what it saw
   slo validate DIR    check OpenSLO v1 specs (default: the config's slos: directory)
-  rules --out DIR     write Sloth-compatible Prometheus rules for Prometheus-sourced SLOs
+  rules --out DIR     write Sloth-style Prometheus rules for Prometheus-sourced SLOs (see rules --help)
   drift               drift of a model's window against its reference (from a running service)
   quality             data quality of a window (from a running service)
   performance         realised and estimated performance of a window (from a running service)
@@ -86,13 +86,17 @@ Checks every OpenSLO v1 document (SLO, SLI, AlertPolicy, AlertCondition, Service
 features and metrics. Exit code 1 when a spec is invalid; each error names the file, the path and the rule.
   --json          print one JSON document
   -h, --help      this help`,
-  rules: `Usage: highway rules --out DIR [--slos DIR] [--config F] [--json]
+  rules: `Usage: highway rules --out DIR [--slos DIR] [--period-sli exact|sloth-optimized] [--config F] [--json]
 
-Writes one Prometheus rule file per Prometheus-sourced SLO (ratio SLI, rolling window) into DIR: the 8 SLI
-and 7 meta recording rules and the multiwindow multi-burn-rate page and ticket alerts, as Sloth generates
-them, with an exact period SLI (ratio of sums). Other SLOs are listed as skipped: Highway evaluates them.
+Writes one Prometheus rule file per objective of each Prometheus-sourced SLO (ratio SLI, rolling window) into
+DIR: the 8 SLI and 7 meta recording rules as Sloth generates them (sloth_id <service>-<slo>-<objective index>),
+and one multiwindow multi-burn-rate alert per AlertPolicy (its name, labels, annotations, alertAfter as for:),
+or Sloth's default page and ticket alerts without policies. Other SLOs are listed as skipped: Highway evaluates them.
   --out DIR       where to write (created when missing)
   --slos DIR      OpenSLO directory (default: the config's slos:)
+  --period-sli M  exact (default): the period SLI is errors over events of the whole period (a ratio of
+                  sums, what the budget means); sloth-optimized: the mean of the 5m ratios, as Sloth writes it
+                  (cheaper for Prometheus, but a quiet 5 minutes weighs as much as a busy one)
   --json          print {files, skipped}
   -h, --help      this help`,
   drift: ANALYSIS_HELP('drift', 'per-feature drift tests, dataset drift share, prediction and multivariate drift'),

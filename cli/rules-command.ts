@@ -3,7 +3,7 @@ import { loadSloDirectory } from '../slo/spec/index.ts'
 import { ruleSlosFromSpecs, writeRuleFiles } from '../slo/rules/index.ts'
 import type { Command } from './command-context.ts'
 
-/** `highway rules --out DIR [--slos DIR]`: Sloth-compatible Prometheus rule files for Prometheus-sourced SLOs. */
+/** `highway rules --out DIR [--slos DIR]`: Sloth-style Prometheus rule files for Prometheus-sourced SLOs. */
 export const rulesCommand: Command = async ({ args, help, stdout, stderr, configIfGiven }) => {
   const config = await configIfGiven()
   const dir = args.values.slos ?? config?.slos
@@ -16,8 +16,13 @@ export const rulesCommand: Command = async ({ args, help, stdout, stderr, config
     stderr.write(`highway rules: ${dir} has invalid SLOs; run \`highway slo validate ${dir}\`\n`)
     return 1
   }
+  const periodSli = args.values['period-sli'] ?? 'exact'
+  if (periodSli !== 'exact' && periodSli !== 'sloth-optimized') {
+    stderr.write(`highway rules: --period-sli must be exact or sloth-optimized, got ${JSON.stringify(periodSli)}\n`)
+    return 2
+  }
   const { slos, skipped } = ruleSlosFromSpecs(loaded.specs)
-  const written = await writeRuleFiles({ outDir: args.values.out, slos })
+  const written = await writeRuleFiles({ outDir: args.values.out, slos, periodSli })
   if (!written.ok) {
     stderr.write(`highway rules: ${written.error.message}\n`)
     return 1

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Config } from '../config/index.ts'
-import { createBudgetPolicy, createFreezeCheck, evaluateAndPublishAll, formatSpecError, loadSloDirectory, mountSloRoutes, SloMetrics, type ResolvedSlo } from '../slo/index.ts'
+import { createBudgetPolicy, createFreezeCheck, createSloReads, formatSpecError, loadSloDirectory, sloRoutes, SloMetrics, type ResolvedSlo } from '../slo/index.ts'
 import { AnalyzerMetrics, analyzerRoutes, createAnalyzer, REFERENCE_MAX_BODY_BYTES, scheduleAnalysis, type ReferenceRecordParser } from '../analyzer/index.ts'
 import { createCollector, createRecordValidator, type Collector, type RecordValidator } from '../collector/index.ts'
 import { createAnalysisStore, createIngestWriter, findStoredRecords, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
@@ -22,7 +22,6 @@ import {
   type RequestListener,
   type Route,
 } from '../server/index.ts'
-import { createLegacyApp, legacyOpenApiPaths } from './legacy-express.ts'
 
 /** Components `highway start` can run; each can also run alone so it scales out on its own. */
 export const COMPONENTS = ['collector', 'analyzer', 'slo', 'serving'] as const
@@ -95,8 +94,6 @@ export async function startService(options: { config: Config; components: readon
   })
   routes.push(...collector.routes)
   readiness.push(() => collector.readiness())
-  const legacy = createLegacyApp({ auth, logger, metrics: http })
-  const app = legacy.app
   const tools = { auth, registry: http.registry }
   let serving: ModelServer | undefined
   let servingLog: PredictionLog | undefined
@@ -132,23 +129,18 @@ export async function startService(options: { config: Config; components: readon
   for (const r of recovered.runs) logger.warn('abandoned training run marked failed', { model: r.model, run: r.runId, reason: r.reason })
   stops.push(() => releases.close())
   if (slos.length > 0) {
-    const sloDeps = { store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }) }
-    mountSloRoutes(app, { ...sloDeps, slos, read: legacy.requireScope('read') })
-    // Keep the gauges and the budget policy's freezes fresh between API calls.
-    // One batched tick (one rollup read for every SLO); a tick still running when the next is due is not doubled.
-    let ticking = false
+    const sloReads = createSloReads({ store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }), slos })
+    routes.push(...sloRoutes({ reads: sloReads }))
+    // Keep the gauges, the budget policy's freezes and the API's snapshot fresh between API calls.
+    // One batched tick (one rollup read for every SLO); a tick still running when the next is due is joined, not doubled.
     const warn = (slo: string, err: unknown) => logger.warn('slo evaluation failed', { slo, error: err instanceof Error ? err.message : String(err) })
     const refresh = setInterval(() => {
-      if (ticking) return
-      ticking = true
-      void evaluateAndPublishAll(sloDeps, slos)
-        .then(
-          (outcomes) => {
-            for (const o of outcomes) if (!o.ok) warn(o.name, o.error)
-          },
-          (err: unknown) => warn('*', err),
-        )
-        .finally(() => (ticking = false))
+      void sloReads.refresh().then(
+        (snapshot) => {
+          for (const f of snapshot.failures) warn(f.name, f.error)
+        },
+        (err: unknown) => warn('*', err),
+      )
     }, 30_000)
     refresh.unref()
     stops.push(() => clearInterval(refresh))
@@ -160,13 +152,9 @@ export async function startService(options: { config: Config; components: readon
     routes.push(...analyzerRoutes({ analyzer, models: config.models, metrics, maxReferenceBodyBytes: Math.min(REFERENCE_MAX_BODY_BYTES, config.ingest.maxInflightBodyBytes) }))
     stops.push(scheduleAnalysis({ analyzer, models: config.models, metrics, logger }))
   }
-  legacy.finish()
-  const document = (): Record<string, unknown> => {
-    // Until every component is on the shell, the hand-written document of the rest is merged under the shell's.
-    const built = buildOpenApiDocument(routes, { version: options.version }) as { paths: Record<string, Record<string, unknown>> }
-    for (const [path, ops] of Object.entries(legacyOpenApiPaths())) built.paths[path] = { ...ops, ...built.paths[path] }
-    return built
-  }
+  // Built once, at the first request: the routes are fixed by then.
+  let built: Record<string, unknown> | undefined
+  const document = (): Record<string, unknown> => (built ??= buildOpenApiDocument(routes, { version: options.version }))
   routes.push(...systemRoutes({ registry: http.registry, readiness, document }))
   const shell = createHttpShell({
     routes,
@@ -176,7 +164,6 @@ export async function startService(options: { config: Config; components: readon
     logger,
     maxBodyBytes: 8 * 1024 * 1024,
     origins: { loopback: isLoopback(config.server.host), allowedOrigins: new Set() },
-    fallback: app,
   })
   const listener: RequestListener = shell.listener
   // A request whose headers or body never arrive is answered 408 and closed (Node's default waits 300 s); Node checks

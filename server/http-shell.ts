@@ -25,8 +25,6 @@ export interface HttpShellOptions {
   /** Body limit of routes that set none, in bytes. */
   readonly maxBodyBytes: number
   readonly origins: OriginPolicy
-  /** Where requests no route matches go (transitional: the express app of components not yet on the shell). */
-  readonly fallback?: RequestListener
 }
 
 /** The shell: one request listener for node:http, and the routes it serves (for the API document and tests). */
@@ -134,7 +132,6 @@ export function createHttpShell(options: HttpShellOptions): HttpShell {
     } catch (err) {
       return fail(err)
     }
-    if (found.kind === 'none' && options.fallback) return options.fallback(req, res)
     res.once('finish', () => metrics.requestSeconds.observe({ method: req.method ?? 'GET', route: label, status: String(res.statusCode) }, (performance.now() - started) / 1000))
     if (found.kind === 'none') return fail(new AppError('not_found', `no route for ${req.method} ${path.slice(0, 200)}`))
     if (found.kind === 'method') {

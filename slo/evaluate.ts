@@ -20,9 +20,10 @@ import {
   periodBounds,
   sliWindows,
   timeToExhaustionSeconds,
+  type AlertTier,
   type AlertTierSpec,
 } from './burn-rate/index.ts'
-import type { EventQuery, HighwayEventQuery, ResolvedSlo } from './spec/index.ts'
+import type { EventQuery, HighwayEventQuery, ResolvedObjective, ResolvedSlo } from './spec/index.ts'
 import { completeSlices, countValues, measureJob, measureValue, sliceWindow, type Grid, type Slice } from './timeslices/index.ts'
 
 /** An SLO's state at one instant, as `GET /v1/slos/{name}` returns it. */
@@ -45,6 +46,26 @@ export interface SloStatus {
   time_to_exhaustion_s: number | null
   /** Budget policy: releases of `model` frozen. Stateful (hysteresis, audited) once a BudgetPolicy observes the status. */
   policy: { frozen: boolean; reason?: string; since?: string }
+  /** SLOs with several objectives: each one's figures (the top level repeats the first, so single-objective answers are unchanged). */
+  objectives?: ObjectiveStatus[]
+  /** When the evaluation served started (set by the API's snapshot). */
+  evaluated_at?: string
+}
+
+/** One objective's figures in `SloStatus.objectives`. */
+export interface ObjectiveStatus {
+  name: string
+  display_name: string
+  /** Position in `spec.objectives`: the `-<index>` suffix of its rules and `sloth_id`. */
+  index: number
+  target: number
+  status: SloStatus['status']
+  detail?: string
+  sli: SloStatus['sli']
+  error_budget: SloStatus['error_budget']
+  burn_rates: SloStatus['burn_rates']
+  alerts: SloStatus['alerts']
+  time_to_exhaustion_s: number | null
 }
 
 /** The model an SLO guards: its `type: highway` SLI's model, else its `model` label, else ''. */
@@ -76,7 +97,7 @@ function selectionOf(q: HighwayEventQuery, role: 'numerator' | 'total', numerato
 }
 
 /** Numerator (good or bad) and total per window. */
-type Counts = { numerator: Record<string, number>; total: Record<string, number> }
+export type Counts = { numerator: Record<string, number>; total: Record<string, number> }
 type SliceCountsResult = { numerator: number[]; total: number[] }
 
 /** Most slices an SLO's own SQL is run for (one query each); more is refused rather than slow. */
@@ -89,7 +110,7 @@ const MAX_SQL_SLICES = 1_440
 export type RollupReader = (needs: readonly RollupNeed[]) => Promise<RollupAnswer[]>
 
 /** One SLO of a tick: the rollup figures it needs, and how its status is finished once they are read. */
-interface Plan {
+export interface Plan {
   readonly needs: readonly RollupNeed[]
   /** Finishes the status from the answers to `needs` (same order); runs the SLO's own SQL or reads analyzer results, if any. */
   finish(answers: readonly RollupAnswer[]): Promise<SloStatus>
@@ -117,36 +138,74 @@ export async function evaluateSlo(store: Store, slo: ResolvedSlo, nowMs: number,
  * an SLO whose own SQL fails gets `{ ok: false }` and the others are still answered.
  */
 export async function evaluateSlos(store: Store, slos: readonly ResolvedSlo[], nowMs: number, read: RollupReader = (needs) => readRollups(store, needs)): Promise<SloOutcome[]> {
-  const plans = slos.map((slo): Plan => {
-    try {
-      return planSlo(store, slo, nowMs)
-    } catch (error) {
-      return { needs: [], finish: () => Promise.reject(error) }
-    }
-  })
-  const needs = plans.flatMap((p) => p.needs)
+  // One plan per objective: an SLO with several objectives is judged against each (their needs mostly coincide,
+  // and shared grids are summed once by readRollups).
+  const plans = slos.map((slo) =>
+    slo.objectives.map((objective): Plan => {
+      try {
+        return planSlo(store, slo, nowMs, objective)
+      } catch (error) {
+        return { needs: [], finish: () => Promise.reject(error) }
+      }
+    }),
+  )
+  const needs = plans.flatMap((ps) => ps.flatMap((p) => p.needs))
   const answers = needs.length === 0 ? [] : await read(needs)
   let offset = 0
+  const sliced = plans.map((ps) => ps.map((p) => answers.slice(offset, (offset += p.needs.length))))
   return Promise.all(
-    plans.map(async (plan, i): Promise<SloOutcome> => {
-      const mine = answers.slice(offset, (offset += plan.needs.length))
+    plans.map(async (ps, i): Promise<SloOutcome> => {
+      const slo = slos[i]!
       try {
-        return { ok: true, status: await plan.finish(mine) }
+        const statuses = await Promise.all(ps.map((p, j) => p.finish(sliced[i]![j]!)))
+        return { ok: true, status: mergeObjectives(slo, statuses) }
       } catch (error) {
-        return { ok: false, name: slos[i]!.name, error }
+        return { ok: false, name: slo.name, error }
       }
     }),
   )
 }
 
-/** Plans one SLO as of `nowMs`: its period, windows, alert tiers and rollup needs (pure), and how to finish it. */
-function planSlo(store: Store, slo: ResolvedSlo, nowMs: number): Plan {
-  // Quality SLIs are judged only on windows whose labels have matured: evaluate as of now − evaluationDelay.
-  const asOf = nowMs - slo.evaluationDelaySeconds * 1000
-  const bounds = periodBounds(slo.window, asOf)
-  const periodSeconds = (bounds.endMs - bounds.startMs) / 1000
-  const objective = slo.objectives[0]!
-  const tiersSpec: readonly AlertTierSpec[] = [...(slo.alerting.pageTiers ?? []), ...(slo.alerting.ticketTiers ?? [])].map((t) => ({
+/** The status of an SLO from its objectives' statuses: the first at the top level, every one under `objectives` when there are several. */
+export function mergeObjectives(slo: ResolvedSlo, statuses: readonly SloStatus[]): SloStatus {
+  const first = statuses[0]!
+  if (statuses.length < 2) return first
+  return {
+    ...first,
+    objectives: statuses.map((s, index): ObjectiveStatus => ({
+      name: slo.objectives[index]!.name,
+      display_name: slo.objectives[index]!.displayName,
+      index,
+      target: s.target,
+      status: s.status,
+      ...(s.detail === undefined ? {} : { detail: s.detail }),
+      sli: s.sli,
+      error_budget: s.error_budget,
+      burn_rates: s.burn_rates,
+      alerts: s.alerts,
+      time_to_exhaustion_s: s.time_to_exhaustion_s,
+    })),
+  }
+}
+
+/**
+ * Where and when one objective of an SLO is judged: the evaluation instant (now − evaluation delay), the period,
+ * the alert tiers scaled to it and the burn-rate windows they read. Pure: the first stage of {@link planSlo}.
+ */
+export interface SloFrame {
+  readonly slo: ResolvedSlo
+  readonly objective: ResolvedObjective
+  readonly asOf: number
+  readonly bounds: { readonly startMs: number; readonly endMs: number }
+  readonly periodSeconds: number
+  readonly tiers: readonly AlertTier[]
+  /** Burn-rate windows, shortest first, the period last (`key` is `5m`, …, `period`). */
+  readonly windows: ReadonlyArray<{ readonly key: string; readonly fromMs: number; readonly seconds: number | undefined }>
+}
+
+/** The alert tiers of an SLO as budget shares of its period: its AlertPolicies', or the default set that fits the period. */
+export function planAlertTiers(slo: ResolvedSlo, periodSeconds: number): AlertTierSpec[] {
+  const declared: AlertTierSpec[] = [...(slo.alerting.pageTiers ?? []), ...(slo.alerting.ticketTiers ?? [])].map((t) => ({
     name: `${t.severity}-${t.condition}`,
     severity: t.severity,
     longWindowSeconds: t.longWindowSeconds,
@@ -154,22 +213,35 @@ function planSlo(store: Store, slo: ResolvedSlo, nowMs: number): Plan {
     budgetPercent: (t.burnRate * t.longWindowSeconds * 100) / periodSeconds,
   }))
   // The default tiers look back up to 3 days: a shorter SLO window keeps those that fit in it.
-  const tierSpecs = tiersSpec.length > 0 ? tiersSpec : DEFAULT_ALERT_TIERS.filter((t) => t.longWindowSeconds < periodSeconds)
+  return declared.length > 0 ? declared : DEFAULT_ALERT_TIERS.filter((t) => t.longWindowSeconds < periodSeconds)
+}
+
+/** Stage 1: the frame of one objective as of `nowMs` (pure). */
+export function planFrame(slo: ResolvedSlo, objective: ResolvedObjective, nowMs: number): SloFrame {
+  // Quality SLIs are judged only on windows whose labels have matured: evaluate as of now − evaluationDelay.
+  const asOf = nowMs - slo.evaluationDelaySeconds * 1000
+  const bounds = periodBounds(slo.window, asOf)
+  const periodSeconds = (bounds.endMs - bounds.startMs) / 1000
+  const tierSpecs = planAlertTiers(slo, periodSeconds)
   const tiers = tierSpecs.length === 0 ? [] : alertWindows(periodSeconds, tierSpecs)
-  const windowSeconds = sliWindows(periodSeconds, tierSpecs)
-  const windowKeys = windowSeconds.map((s) => (s === periodSeconds ? 'period' : formatPromDuration(s)))
-  const windows = windowSeconds.map((s, i) => ({
-    key: windowKeys[i]!,
+  const windows = sliWindows(periodSeconds, tierSpecs).map((s) => ({
+    key: s === periodSeconds ? 'period' : formatPromDuration(s),
     fromMs: s === periodSeconds ? bounds.startMs : Math.max(bounds.startMs, asOf - s * 1000),
     seconds: s === periodSeconds ? undefined : s,
   }))
-  const base: SloStatus = {
+  return { slo, objective, asOf, bounds, periodSeconds, tiers, windows }
+}
+
+/** Stage 2: the status of a frame before any figure is read: no data, no alert firing (pure). */
+export function baseStatus(frame: SloFrame): SloStatus {
+  const { slo, objective, bounds, asOf, tiers, windows } = frame
+  return {
     name: slo.name,
     service: slo.service,
     model: sloModel(slo),
     target: objective.target,
     window: {
-      duration: slo.window.kind === 'rolling' ? formatPromDuration(slo.window.seconds) : `1${slo.window.unit === 'week' ? 'w' : 'M'}`,
+      duration: slo.window.kind === 'rolling' ? formatPromDuration(slo.window.seconds) : `1${slo.window.unit === 'week' ? 'w' : slo.window.unit === 'day' ? 'd' : 'M'}`,
       rolling: slo.window.kind === 'rolling',
       from: new Date(bounds.startMs).toISOString(),
       to: new Date(asOf).toISOString(),
@@ -178,138 +250,173 @@ function planSlo(store: Store, slo: ResolvedSlo, nowMs: number): Plan {
     status: 'ok',
     sli: { good: 0, total: 0, ratio: null },
     error_budget: { total: 1, consumed: 0, remaining: 1 },
-    burn_rates: Object.fromEntries(windowKeys.map((k) => [k, null])),
+    burn_rates: Object.fromEntries(windows.map((w) => [w.key, null])),
     alerts: tiers.map((t) => ({ severity: t.severity, long_window: t.longWindow, short_window: t.shortWindow, factor: t.factor, firing: false })),
     time_to_exhaustion_s: null,
     policy: { frozen: false },
   }
-  const unsupported = (detail: string): Plan => ({ needs: [], finish: async () => ({ ...base, status: 'unsupported', detail }) })
-  const finish = (s: { good: number; total: number; ratio: number | null; consumed: number; burnRates: Record<string, number | null>; events: Record<string, number>; minEvents: number }): SloStatus => {
-    const alerts = evaluateAlerts({ tiers, burnRates: s.burnRates, events: s.events, minEvents: s.minEvents })
-    const current = tiers.length === 0 ? null : (s.burnRates[formatPromDuration(currentBurnWindowSeconds(tiers))] ?? null)
-    const remaining = 1 - s.consumed
-    return {
-      ...base,
-      status: s.total === 0 ? 'no_data' : 'ok',
-      sli: { good: s.good, total: s.total, ratio: s.ratio },
-      error_budget: { total: 1, consumed: s.consumed, remaining },
-      burn_rates: s.burnRates,
-      alerts: alerts.map((a) => ({ severity: a.severity, long_window: a.longWindow, short_window: a.shortWindow, factor: a.factor, firing: a.firing })),
-      time_to_exhaustion_s: current === null ? null : timeToExhaustionSeconds({ remaining, burnRate: current, periodSeconds }),
-      // Stateless default: spent means frozen. A BudgetPolicy replaces it with the persisted, hysteretic state.
-      policy: { frozen: s.total > 0 && remaining <= 0 },
-    }
-  }
+}
 
-  if (slo.budgeting === 'Occurrences') {
-    const finishCounts = (c: Counts): SloStatus => {
-      const isBad = slo.sli.kind === 'ratio' && slo.sli.bad !== undefined
-      const good: Record<string, number> = {}
-      const burnRates: Record<string, number | null> = {}
-      for (const k of windowKeys) {
-        const t = c.total[k] ?? 0
-        const n = Math.min(Math.max(c.numerator[k] ?? 0, 0), t)
-        good[k] = isBad ? t - n : n
-        burnRates[k] = t === 0 ? null : burnRate((t - good[k]!) / t, objective.target)
-      }
-      const periodTotal = c.total.period ?? 0
-      const periodGood = good.period ?? 0
-      const budget = errorBudget({ target: objective.target, goodEvents: periodGood, totalEvents: periodTotal, ...(slo.wilson ? { wilsonConfidence: slo.wilson.confidence } : {}) })
-      return finish({ good: periodGood, total: periodTotal, ratio: periodTotal === 0 ? null : periodGood / periodTotal, consumed: budget.consumed, burnRates, events: c.total, minEvents: slo.minEvents })
-    }
-    const sli = slo.sli
-    if (sli.kind !== 'ratio') return unsupported('not a ratio SLI')
-    const numerator = sli.good ?? sli.bad
-    const total = sli.total
-    if (numerator.type === 'highway' && total.type === 'highway') {
-      // Each window [from, asOf) is a grid of one slice: the tick's SLOs sharing windows share their sums.
-      const selections = [selectionOf(numerator, 'numerator', numerator), selectionOf(total, 'total', numerator)]
-      const needs = selections.flatMap((selection) =>
-        windows.map((w): RollupNeed => ({ kind: 'count', target: targetOf(total), selection, grid: { startMs: w.fromMs, stepMs: asOf - w.fromMs, count: 1 } })),
-      )
-      return {
-        needs,
-        finish: async (answers) => {
-          const error = firstError(answers)
-          if (error !== undefined) return { ...base, status: 'unsupported', detail: error }
-          const byWindow = (s: number) => Object.fromEntries(windows.map((w, j) => [w.key, countsOf(answers[s * windows.length + j])[0] ?? 0]))
-          return finishCounts({ numerator: byWindow(0), total: byWindow(1) })
-        },
-      }
-    }
-    if (numerator.type === 'clickhouse' && total.type === 'clickhouse') {
-      return {
-        needs: [],
-        finish: async () => {
-          const run = async (sql: string) => {
-            const out: Record<string, number> = {}
-            for (const w of windows) out[w.key] = await clickhouseCount(store, sql, w.fromMs, asOf)
-            return out
-          }
-          return finishCounts({ numerator: await run(numerator.query), total: await run(total.query) })
-        },
-      }
-    }
-    return unsupported(`${numerator.type} SLIs are evaluated by Prometheus (highway rules), not by Highway`)
-  }
+/** The figures a finished evaluation has: SLI over the period, budget spent, burn rate and events per window. */
+export interface SloFigures {
+  readonly good: number
+  readonly total: number
+  readonly ratio: number | null
+  readonly consumed: number
+  readonly burnRates: Record<string, number | null>
+  readonly events: Record<string, number>
+  readonly minEvents: number
+}
 
-  // Timeslices and RatioTimeslices: slices of `timeSliceWindow` from the period's start, judged once elapsed.
-  const sliceSeconds = objective.timeSliceWindowSeconds
-  if (sliceSeconds === undefined) return unsupported(`${slo.budgeting} budgeting needs timeSliceWindow`)
-  const grid = completeSlices(bounds.startMs, asOf, sliceSeconds)
+/** Stage 4: figures → status: alerts, time to exhaustion, the stateless freeze (pure). */
+export function finishStatus(frame: SloFrame, s: SloFigures): SloStatus {
+  const { tiers, periodSeconds } = frame
+  const alerts = evaluateAlerts({ tiers, burnRates: s.burnRates, events: s.events, minEvents: s.minEvents })
+  const current = tiers.length === 0 ? null : (s.burnRates[formatPromDuration(currentBurnWindowSeconds(tiers))] ?? null)
+  const remaining = 1 - s.consumed
+  return {
+    ...baseStatus(frame),
+    status: s.total === 0 ? 'no_data' : 'ok',
+    sli: { good: s.good, total: s.total, ratio: s.ratio },
+    error_budget: { total: 1, consumed: s.consumed, remaining },
+    burn_rates: s.burnRates,
+    alerts: alerts.map((a) => ({ severity: a.severity, long_window: a.longWindow, short_window: a.shortWindow, factor: a.factor, firing: a.firing })),
+    time_to_exhaustion_s: current === null ? null : timeToExhaustionSeconds({ remaining, burnRate: current, periodSeconds }),
+    // Stateless default: spent means frozen. A BudgetPolicy replaces it with the persisted, hysteretic state.
+    policy: { frozen: s.total > 0 && remaining <= 0 },
+  }
+}
+
+/** Occurrences: numerator and total per window → figures (pure). */
+export function occurrenceFigures(frame: SloFrame, c: Counts): SloFigures {
+  const { slo, objective } = frame
+  const isBad = slo.sli.kind === 'ratio' && slo.sli.bad !== undefined
+  const good: Record<string, number> = {}
+  const burnRates: Record<string, number | null> = {}
+  for (const { key: k } of frame.windows) {
+    const t = c.total[k] ?? 0
+    const n = Math.min(Math.max(c.numerator[k] ?? 0, 0), t)
+    good[k] = isBad ? t - n : n
+    burnRates[k] = t === 0 ? null : burnRate((t - good[k]!) / t, objective.target)
+  }
+  const periodTotal = c.total.period ?? 0
+  const periodGood = good.period ?? 0
+  const budget = errorBudget({ target: objective.target, goodEvents: periodGood, totalEvents: periodTotal, ...(slo.wilson ? { wilsonConfidence: slo.wilson.confidence } : {}) })
+  return { good: periodGood, total: periodTotal, ratio: periodTotal === 0 ? null : periodGood / periodTotal, consumed: budget.consumed, burnRates, events: c.total, minEvents: slo.minEvents }
+}
+
+/** Timeslices and RatioTimeslices: judged slices → figures per window and over the period (pure). */
+export function sliceFigures(frame: SloFrame, grid: Grid, slices: Slice[]): SloFigures {
+  const { objective } = frame
   const method = { target: objective.target, ...(objective.timeSliceTarget === undefined ? {} : { timeSliceTarget: objective.timeSliceTarget }) }
-  const finishSlices = (slices: Slice[]): SloStatus => {
-    const burnRates: Record<string, number | null> = {}
-    const events: Record<string, number> = {}
-    for (const w of windows) {
-      const figures = sliceWindow(slices, grid, w.seconds, method)
-      burnRates[w.key] = figures.burnRate
-      events[w.key] = figures.judged
-    }
-    const period = sliceWindow(slices, grid, undefined, method)
-    return finish({
-      good: period.good,
-      total: period.judged,
-      ratio: period.errorRatio === null ? null : 1 - period.errorRatio,
-      consumed: period.burnRate ?? 0,
-      burnRates,
-      events,
-      // The events guard is applied per slice below; a window needs one judged slice.
-      minEvents: 1,
-    })
+  const burnRates: Record<string, number | null> = {}
+  const events: Record<string, number> = {}
+  for (const w of frame.windows) {
+    const figures = sliceWindow(slices, grid, w.seconds, method)
+    burnRates[w.key] = figures.burnRate
+    events[w.key] = figures.judged
   }
+  const period = sliceWindow(slices, grid, undefined, method)
+  return {
+    good: period.good,
+    total: period.judged,
+    ratio: period.errorRatio === null ? null : 1 - period.errorRatio,
+    consumed: period.burnRate ?? 0,
+    burnRates,
+    events,
+    // The events guard is applied per slice (see planTimeslices); a window needs one judged slice.
+    minEvents: 1,
+  }
+}
+
+/** Stage 3, Occurrences: the rollup needs of every window, or the SLO's own SQL per window. */
+function planOccurrences(store: Store, frame: SloFrame): Plan {
+  const { slo, windows, asOf } = frame
+  const base = baseStatus(frame)
+  const sli = slo.sli
+  if (sli.kind !== 'ratio') return unsupportedPlan(base, 'not a ratio SLI')
+  const numerator = sli.good ?? sli.bad
+  const total = sli.total
+  if (numerator.type === 'highway' && total.type === 'highway') {
+    // Each window [from, asOf) is a grid of one slice: the tick's SLOs sharing windows share their sums.
+    const selections = [selectionOf(numerator, 'numerator', numerator), selectionOf(total, 'total', numerator)]
+    const needs = selections.flatMap((selection) =>
+      windows.map((w): RollupNeed => ({ kind: 'count', target: targetOf(total), selection, grid: { startMs: w.fromMs, stepMs: asOf - w.fromMs, count: 1 } })),
+    )
+    return {
+      needs,
+      finish: async (answers) => {
+        const error = firstError(answers)
+        if (error !== undefined) return { ...base, status: 'unsupported', detail: error }
+        const byWindow = (s: number) => Object.fromEntries(windows.map((w, j) => [w.key, countsOf(answers[s * windows.length + j])[0] ?? 0]))
+        return finishStatus(frame, occurrenceFigures(frame, { numerator: byWindow(0), total: byWindow(1) }))
+      },
+    }
+  }
+  if (numerator.type === 'clickhouse' && total.type === 'clickhouse') {
+    return {
+      needs: [],
+      finish: async () => {
+        const run = async (sql: string) => {
+          const out: Record<string, number> = {}
+          for (const w of windows) out[w.key] = await clickhouseCount(store, sql, w.fromMs, asOf)
+          return out
+        }
+        return finishStatus(frame, occurrenceFigures(frame, { numerator: await run(numerator.query), total: await run(total.query) }))
+      },
+    }
+  }
+  return unsupportedPlan(base, `${numerator.type} SLIs are evaluated by Prometheus (highway rules), not by Highway`)
+}
+
+/** Stage 3, Timeslices and RatioTimeslices: slices of `timeSliceWindow` from the period's start, judged once elapsed. */
+function planTimeslices(store: Store, frame: SloFrame): Plan {
+  const { slo, objective, bounds, asOf } = frame
+  const base = baseStatus(frame)
+  const sliceSeconds = objective.timeSliceWindowSeconds
+  if (sliceSeconds === undefined) return unsupportedPlan(base, `${slo.budgeting} budgeting needs timeSliceWindow`)
+  const grid = completeSlices(bounds.startMs, asOf, sliceSeconds)
   if (slo.sli.kind === 'threshold') {
     const { op, value } = objective
-    if (op === undefined || value === undefined) return unsupported('a threshold SLI needs the objective op and value')
+    if (op === undefined || value === undefined) return unsupportedPlan(base, 'a threshold SLI needs the objective op and value')
     const measured = planMeasure(store, slo, grid)
-    if (typeof measured === 'string') return unsupported(measured)
+    if (typeof measured === 'string') return unsupportedPlan(base, measured)
     return {
       needs: measured.needs,
       finish: async (answers) => {
         const values = await measured.values(answers)
         if (typeof values === 'string') return { ...base, status: 'unsupported', detail: values }
-        return finishSlices(countValues(values, op, value))
+        return finishStatus(frame, sliceFigures(frame, grid, countValues(values, op, value)))
       },
     }
   }
   const counted = planRatioSlices(store, slo, grid)
-  if (typeof counted === 'string') return unsupported(counted)
+  if (typeof counted === 'string') return unsupportedPlan(base, counted)
   const isBad = slo.sli.bad !== undefined
   return {
     needs: counted.needs,
     finish: async (answers) => {
       const counts = await counted.counts(answers)
       if (typeof counts === 'string') return { ...base, status: 'unsupported', detail: counts }
-      return finishSlices(
-        counts.total.map((t, k) => {
-          if (t < slo.minEvents) return null
-          const n = Math.min(Math.max(counts.numerator[k] ?? 0, 0), t)
-          const good = isBad ? t - n : n
-          return { good, bad: t - good }
-        }),
-      )
+      const slices = counts.total.map((t, k) => {
+        if (t < slo.minEvents) return null
+        const n = Math.min(Math.max(counts.numerator[k] ?? 0, 0), t)
+        const good = isBad ? t - n : n
+        return { good, bad: t - good }
+      })
+      return finishStatus(frame, sliceFigures(frame, grid, slices))
     },
   }
+}
+
+function unsupportedPlan(base: SloStatus, detail: string): Plan {
+  return { needs: [], finish: async () => ({ ...base, status: 'unsupported', detail }) }
+}
+
+/** Plans one objective of an SLO as of `nowMs`: its frame (pure), then its reads by budgeting method. */
+export function planSlo(store: Store, slo: ResolvedSlo, nowMs: number, objective: ResolvedObjective = slo.objectives[0]!): Plan {
+  const frame = planFrame(slo, objective, nowMs)
+  return slo.budgeting === 'Occurrences' ? planOccurrences(store, frame) : planTimeslices(store, frame)
 }
 
 /** Per-slice numerator and total of a ratio SLI: rollup needs, or the SLO's own SQL once per slice. */

@@ -1,4 +1,3 @@
-import type { Express, RequestHandler } from 'express'
 import type { Store } from '../store/index.ts'
 import { evaluateSlo, evaluateSlos, type SloOutcome, type SloStatus } from './evaluate.ts'
 import type { SloMetrics } from './metrics.ts'
@@ -41,20 +40,3 @@ export async function evaluateAndPublishAll(deps: SloEvaluationDeps, slos: reado
   )
 }
 
-/** Mounts `GET /v1/slos` and `GET /v1/slos/{name}`: each answer evaluates now and publishes the gauges. */
-export function mountSloRoutes(app: Express, deps: SloEvaluationDeps & { slos: readonly ResolvedSlo[]; read: RequestHandler }): void {
-  app.get('/v1/slos', deps.read, async (_req, res) => {
-    const outcomes = await evaluateAndPublishAll(deps, deps.slos)
-    const failed = outcomes.find((o) => !o.ok)
-    if (failed) throw failed.error
-    res.json({ slos: outcomes.flatMap((o) => (o.ok ? [o.status] : [])) })
-  })
-  app.get('/v1/slos/:name', deps.read, async (req, res) => {
-    const slo = deps.slos.find((s) => s.name === req.params.name)
-    if (!slo) {
-      res.status(404).json({ error: `SLO "${String(req.params.name).slice(0, 128)}" is not defined (defined: ${deps.slos.map((s) => s.name).join(', ') || 'none'})`, code: 'not_found' })
-      return
-    }
-    res.json(await evaluateAndPublish(deps, slo))
-  })
-}

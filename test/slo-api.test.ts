@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hashSecret } from '../server/index.ts'
 import { postJson, startTestService, BOOKING_MODEL } from './support/service.ts'
 import { makeTempDir } from './support/temp-dir.ts'
 
@@ -57,12 +58,27 @@ describe('SLO API', () => {
     expect(s.alerts.map((a: any) => a.severity)).toEqual(['page', 'page', 'ticket', 'ticket'])
   })
 
-  it('lists every SLO and answers 404 naming the defined ones for an unknown name', async () => {
+  it('lists every SLO and answers 404 for an unknown name without listing the defined ones', async () => {
     const list = (await (await fetch(`${service.url}/v1/slos`)).json()) as any
     expect(list.slos.map((s: any) => s.name)).toEqual(['booking-availability'])
     const missing = await fetch(`${service.url}/v1/slos/nope`)
     expect(missing.status).toBe(404)
-    expect(((await missing.json()) as any).error).toContain('defined: booking-availability')
+    const body = (await missing.json()) as any
+    expect(body.code).toBe('not_found')
+    expect(body.error).not.toContain('booking-availability')
+  })
+
+  it('serves the newest evaluation within the staleness bound, with its evaluated_at, and evaluates now for max_age_s=0', async () => {
+    const first = (await (await fetch(`${service.url}/v1/slos`)).json()) as any
+    const again = (await (await fetch(`${service.url}/v1/slos/booking-availability`)).json()) as any
+    expect(Date.parse(first.slos[0].evaluated_at)).toBeGreaterThan(0)
+    expect(again.evaluated_at).toBe(first.slos[0].evaluated_at)
+    const now = (await (await fetch(`${service.url}/v1/slos/booking-availability?max_age_s=0`)).json()) as any
+    expect(Date.parse(now.evaluated_at)).toBeGreaterThan(Date.parse(first.slos[0].evaluated_at))
+    expect(now.sli).toEqual(first.slos[0].sli)
+    const bad = await fetch(`${service.url}/v1/slos?max_age_s=-1`)
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as any).error).toContain('max_age_s')
   })
 
   it('exports Sloth-compatible series with the sloth labels', async () => {
@@ -79,10 +95,66 @@ describe('SLO API', () => {
     expect(stdout).toContain('RELEASES FROZEN')
   })
 
+  it('documents both routes with their response schemas in /openapi.json', async () => {
+    const doc = (await (await fetch(`${service.url}/openapi.json`)).json()) as any
+    const one = doc.paths['/v1/slos/{name}'].get
+    expect(Object.keys(one.responses)).toEqual(expect.arrayContaining(['200', '403', '404']))
+    expect(JSON.stringify(one.responses['200'])).toContain('error_budget')
+    expect(JSON.stringify(doc.paths['/v1/slos'].get.responses['200'])).toContain('evaluated_at')
+  })
+
   it('refuses to start with an invalid SLO directory, naming the file and the path', async () => {
     const bad = join(dirs.dir, 'bad')
     mkdirSync(bad)
     writeFileSync(join(bad, 'broken.yaml'), SPEC.replace('target: 0.99', 'target: 1.5'))
     await expect(startTestService({ slos: bad })).rejects.toThrow(/broken\.yaml: documents\[0\]\.spec\.objectives\[0\]\.target/)
+  })
+})
+
+const CHURN_MODEL = { name: 'churn', task: 'regression', features: { tenure_days: { type: 'number', min: 0 } } }
+const CHURN_SPEC = SPEC.replaceAll('booking-availability', 'churn-availability').replaceAll('booking-ok', 'churn-ok').replaceAll('booking-spam', 'churn').replace('service: booking', 'service: churn')
+
+describe('SLO API with a model-limited key (issue 16)', () => {
+  const keyed = makeTempDir('slo-api-keys')
+  let limited: Awaited<ReturnType<typeof startTestService>>
+  const as = (secret: string) => ({ headers: { authorization: `Bearer ${secret}` } })
+  beforeAll(async () => {
+    const slos = join(keyed.dir, 'slos')
+    mkdirSync(slos)
+    writeFileSync(join(slos, 'booking.yaml'), SPEC)
+    writeFileSync(join(slos, 'churn.yaml'), CHURN_SPEC)
+    limited = await startTestService({
+      slos,
+      models: [BOOKING_MODEL, CHURN_MODEL],
+      auth: {
+        keys: [
+          { id: 'read-booking', scopes: ['read'], models: ['booking-spam'], sha256: hashSecret('secret-booking') },
+          { id: 'read-all', scopes: ['read'], sha256: hashSecret('secret-all') },
+        ],
+      },
+    })
+  })
+  afterAll(async () => {
+    await limited.stop()
+    keyed.cleanup()
+  })
+
+  it("lists only the SLOs of the key's models", async () => {
+    const mine = (await (await fetch(`${limited.url}/v1/slos`, as('secret-booking'))).json()) as any
+    expect(mine.slos.map((s: any) => s.name)).toEqual(['booking-availability'])
+    const all = (await (await fetch(`${limited.url}/v1/slos`, as('secret-all'))).json()) as any
+    expect(all.slos.map((s: any) => s.name).sort()).toEqual(['booking-availability', 'churn-availability'])
+  })
+
+  it("answers 403 forbidden for another model's SLO, and the same for a name that does not exist, so existence does not leak", async () => {
+    const other = await fetch(`${limited.url}/v1/slos/churn-availability`, as('secret-booking'))
+    expect(other.status).toBe(403)
+    expect(((await other.json()) as any).code).toBe('forbidden')
+    const unknown = await fetch(`${limited.url}/v1/slos/nope`, as('secret-booking'))
+    expect(unknown.status).toBe(403)
+    expect(((await unknown.json()) as any).error).not.toContain('churn')
+    expect((await fetch(`${limited.url}/v1/slos/booking-availability`, as('secret-booking'))).status).toBe(200)
+    expect((await fetch(`${limited.url}/v1/slos/churn-availability`, as('secret-all'))).status).toBe(200)
+    expect((await fetch(`${limited.url}/v1/slos/nope`, as('secret-all'))).status).toBe(404)
   })
 })

@@ -87,7 +87,7 @@ function addDays(year: number, month: number, day: number, days: number): { year
 /**
  * Bounds of the SLO period that contains `nowMs` (Unix epoch milliseconds).
  * - rolling: the last `seconds` up to now, [now − seconds, now];
- * - calendar: the current ISO week (Monday 00:00 to the next Monday 00:00) or month (the 1st 00:00 to
+ * - calendar: the current day (00:00 to the next 00:00), ISO week (Monday 00:00 to the next Monday 00:00) or month (the 1st 00:00 to
  *   the next 1st 00:00) in `timeZone`, half-open. Local midnights are resolved through the tz database,
  *   so a period that spans a daylight-saving change is an hour shorter or longer than 7 × 24 h.
  */
@@ -108,7 +108,11 @@ export function periodBounds(window: PeriodWindow, nowMs: number): PeriodBounds 
       endMs: startOfLocalDay(nextMonth.getUTCFullYear(), nextMonth.getUTCMonth() + 1, 1, window.timeZone),
     }
   }
-  if (window.unit !== 'week') throw new BurnRateInputError('window.unit', window.unit, "'week' or 'month'")
+  if (window.unit === 'day') {
+    const tomorrow = addDays(today.year, today.month, today.day, 1)
+    return { startMs: startOfLocalDay(today.year, today.month, today.day, window.timeZone), endMs: startOfLocalDay(tomorrow.year, tomorrow.month, tomorrow.day, window.timeZone) }
+  }
+  if (window.unit !== 'week') throw new BurnRateInputError('window.unit', window.unit, "'day', 'week' or 'month'")
   // ISO 8601 weeks start on Monday; getUTCDay counts from Sunday = 0.
   const weekday = new Date(Date.UTC(today.year, today.month - 1, today.day)).getUTCDay()
   const monday = addDays(today.year, today.month, today.day, -((weekday + 6) % 7))

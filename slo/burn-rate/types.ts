@@ -58,7 +58,7 @@ export interface TimesliceBudget extends ErrorBudget {
 /** An SLO period: rolling (the last N seconds) or a calendar week or month in a time zone. */
 export type PeriodWindow =
   | { readonly kind: 'rolling'; readonly seconds: number }
-  | { readonly kind: 'calendar'; readonly unit: 'week' | 'month'; readonly timeZone: string }
+  | { readonly kind: 'calendar'; readonly unit: 'day' | 'week' | 'month'; readonly timeZone: string }
 
 /** A half-open interval [startMs, endMs) of Unix epoch milliseconds. */
 export interface PeriodBounds {

@@ -40,5 +40,5 @@ export const GROUP_NAMES = {
 /** Alert name when an SLO names none. */
 export const DEFAULT_ALERT_NAME = 'SLOErrorBudgetBurnRate'
 
-/** Default `sloth_slo_info` labels for rules Highway generates. */
-export const DEFAULT_GENERATOR_INFO: GeneratorInfo = { version: 'dev', mode: 'highway-rules', spec: 'openslo/v1' }
+/** Default `sloth_slo_info` labels for rules Highway generates from OpenSLO: Sloth's values for OpenSLO input (`sloth generate` on an openslo/v1 file). */
+export const DEFAULT_GENERATOR_INFO: GeneratorInfo = { version: 'dev', mode: 'cli-gen-openslo', spec: 'openslo/v1' }

@@ -102,7 +102,8 @@ describe('generateRules', () => {
     expect(custom[1]?.rules[3]?.expr).toContain('slo:sli_error:ratio_rate1m{')
     const pageRules = alerts(custom[2]?.rules ?? [])
     expect(pageRules).toHaveLength(1)
-    expect(pageRules[0]?.expr.match(/or ignoring \(sloth_window\)/g)).toHaveLength(2)
+    expect(pageRules[0]?.expr.match(/\nor\n/g)).toHaveLength(2)
+    expect(pageRules[0]?.expr.match(/without \(sloth_window\)/g)).toHaveLength(6)
     expect(pageRules[0]?.expr).toContain('> (28.8 * 0.01)')
   })
 

@@ -3,7 +3,7 @@ import type { AlertTier, Severity } from '../burn-rate/index.ts'
 import { DEFAULT_ALERT_NAME, DEFAULT_GENERATOR_INFO, GROUP_NAMES, LABELS, META_METRICS, sliErrorMetric } from './const.ts'
 import { RuleSloError } from './errors.ts'
 import { labelFilter, promNumber, renderWindow } from './promql.ts'
-import type { GenerateRulesOptions, GeneratorInfo, PeriodSliMethod, PromAlertingRule, PromRecordingRule, PromRuleGroup, RuleAlertMeta, RuleSlo } from './types.ts'
+import type { GenerateRulesOptions, GeneratorInfo, PeriodSliMethod, PromAlertingRule, PromRecordingRule, PromRuleGroup, RuleAlert, RuleAlertMeta, RuleSlo } from './types.ts'
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
@@ -51,6 +51,21 @@ function prepare(slo: RuleSlo, key: string): AlertTier[] {
     }
     checkLabels(meta?.labels, `${key}.${kind}.labels`)
   }
+  const tierNames = new Set((slo.tiers ?? DEFAULT_ALERT_TIERS).map((t) => t.name))
+  const alertNames = new Set<string>()
+  slo.alerts?.forEach((alert, i) => {
+    const at = `${key}.alerts[${i}]`
+    if (!METRIC_NAME.test(alert.name)) throw new RuleSloError(`${at}.name`, alert.name, 'an alert name ([a-zA-Z_:][a-zA-Z0-9_:]*)')
+    const identity = `${alert.name}/${alert.severity}`
+    if (alertNames.has(identity)) throw new RuleSloError(`${at}.name`, alert.name, 'a name no other alert of this severity has')
+    alertNames.add(identity)
+    if (alert.forSeconds !== undefined && !(Number.isInteger(alert.forSeconds) && alert.forSeconds > 0)) {
+      throw new RuleSloError(`${at}.forSeconds`, alert.forSeconds, 'a positive whole number of seconds')
+    }
+    if (alert.tiers.length === 0) throw new RuleSloError(`${at}.tiers`, alert.tiers, 'at least one tier name')
+    for (const name of alert.tiers) if (!tierNames.has(name)) throw new RuleSloError(`${at}.tiers`, name, `a tier of the SLO (${[...tierNames].join(', ')})`)
+    checkLabels(alert.labels, `${at}.labels`)
+  })
   try {
     return alertWindows(slo.periodSeconds, slo.tiers ?? DEFAULT_ALERT_TIERS)
   } catch (error) {
@@ -95,8 +110,8 @@ function periodSliRule(slo: RuleSlo, method: PeriodSliMethod, period: string, cu
   return {
     record: sliErrorMetric(period),
     expr: `sum_over_time(${source}[${period}])\n/ ignoring (${LABELS.window})\ncount_over_time(${source}[${period}])\n`,
-    // The SLO labels come from the 5m series; only the window is set.
-    labels: { [LABELS.window]: period },
+    // The SLO labels too, as Sloth v0.11.0 writes them: a series without them could not be joined on owner, tier…
+    labels: mergeLabels(idLabels(slo), { [LABELS.window]: period }, slo.labels),
   }
 }
 
@@ -142,35 +157,46 @@ function metaRules(slo: RuleSlo, tiers: readonly AlertTier[], info: GeneratorInf
 }
 
 /**
- * The multiwindow, multi-burn-rate alert of one severity: for each tier, both windows above
- * factor × error budget, tiers joined by `or`; `ignoring (sloth_window)` because the two sides come from
- * series recorded with different window labels (Sloth's `mwmbAlertTpl`, internal/prometheus/alert_rules.go).
+ * The multiwindow, multi-burn-rate alert over some tiers: for each tier, both windows above factor × error budget,
+ * tiers joined by `or`. Each side is `max(…) without (sloth_window)`: the two windows are recorded with different
+ * `sloth_window` labels, and with `A and ignoring (sloth_window) B or …` the alert's labels came from whichever
+ * tier matched first, so `sloth_window` flipped mid-incident and Alertmanager saw a new alert (Sloth issue #240,
+ * fixed the same way in Sloth's `mwmbAlertTpl`, internal/prometheus/alert_rules.go).
  */
-function alertRule(slo: RuleSlo, severity: Severity, tiers: readonly AlertTier[], meta: RuleAlertMeta | undefined): PromAlertingRule | null {
-  const ofSeverity = tiers.filter((tier) => tier.severity === severity)
-  if (meta?.disabled === true || ofSeverity.length === 0) return null
+function alertRule(slo: RuleSlo, severity: Severity, tiers: readonly AlertTier[], meta: RuleAlertMeta & { name?: string; op?: 'gt' | 'gte' }): PromAlertingRule {
   const filter = labelFilter(idLabels(slo))
   // Sloth's arithmetic again: (100 − 99.9) / 100 = 0.0009999999999999432.
   const errorBudgetRatio = promNumber((100 - slo.objectivePercent) / 100)
-  const above = (window: string, factor: number) => `(${sliErrorMetric(window)}${filter} > (${promNumber(factor)} * ${errorBudgetRatio}))`
-  const expr = ofSeverity
-    .map((tier) => `(\n    ${above(tier.shortWindow, tier.factor)}\n    and ignoring (${LABELS.window})\n    ${above(tier.longWindow, tier.factor)}\n)`)
-    .join(`\nor ignoring (${LABELS.window})\n`)
+  const cmp = meta.op === 'gte' ? '>=' : '>'
+  const above = (window: string, factor: number) => `max(${sliErrorMetric(window)}${filter} ${cmp} (${promNumber(factor)} * ${errorBudgetRatio})) without (${LABELS.window})`
+  const expr = tiers.map((tier) => `(\n    ${above(tier.shortWindow, tier.factor)}\n    and\n    ${above(tier.longWindow, tier.factor)}\n)`).join('\nor\n')
   const who = `{{$labels.${LABELS.service}}} {{$labels.${LABELS.slo}}}`
   return {
-    alert: meta?.name ?? DEFAULT_ALERT_NAME,
+    alert: meta.name ?? DEFAULT_ALERT_NAME,
     expr: `${expr}\n`,
-    ...(meta?.forSeconds === undefined ? {} : { for: formatPromDuration(meta.forSeconds) }),
+    ...(meta.forSeconds === undefined ? {} : { for: formatPromDuration(meta.forSeconds) }),
     // SLO labels reach the alert from the SLI series; only the severity is added, as Sloth does.
-    labels: mergeLabels({ [LABELS.severity]: severity }, meta?.labels),
+    labels: mergeLabels({ [LABELS.severity]: severity }, meta.labels),
     annotations: mergeLabels(
       {
         title: `(${severity}) ${who}: the error budget burns too fast.`,
         summary: `${who} is spending its error budget faster than its ${severity} tiers allow.`,
       },
-      meta?.annotations,
+      meta.annotations,
     ),
   }
+}
+
+/** The alert rules of an SLO: one per `alerts` entry, or Sloth's page and ticket alerts over the tiers of each severity. */
+function alertRules(slo: RuleSlo, tiers: readonly AlertTier[]): PromAlertingRule[] {
+  if (slo.alerts !== undefined) {
+    return slo.alerts.map((alert: RuleAlert) => alertRule(slo, alert.severity, tiers.filter((t) => alert.tiers.includes(t.name)), alert))
+  }
+  return (['page', 'ticket'] as const).flatMap((severity) => {
+    const meta = severity === 'page' ? slo.pageAlert : slo.ticketAlert
+    const ofSeverity = tiers.filter((tier) => tier.severity === severity)
+    return meta?.disabled === true || ofSeverity.length === 0 ? [] : [alertRule(slo, severity, ofSeverity, meta ?? {})]
+  })
 }
 
 /**
@@ -189,9 +215,7 @@ export function generateRules(slos: readonly RuleSlo[], options: GenerateRulesOp
     const tiers = prepare(slo, key)
     if (ids.has(slo.id)) throw new RuleSloError(`${key}.id`, slo.id, 'an id no other SLO has')
     ids.add(slo.id)
-    const alerts = [alertRule(slo, 'page', tiers, slo.pageAlert), alertRule(slo, 'ticket', tiers, slo.ticketAlert)].filter(
-      (rule): rule is PromAlertingRule => rule !== null,
-    )
+    const alerts = alertRules(slo, tiers)
     return [
       { name: GROUP_NAMES.sli(slo.id), rules: sliRules(slo, tiers, method, key) },
       { name: GROUP_NAMES.meta(slo.id), rules: metaRules(slo, tiers, info) },

@@ -24,6 +24,19 @@ export interface RuleAlertMeta {
   readonly annotations?: Readonly<Record<string, string>>
 }
 
+/**
+ * One alert rule over some of an SLO's tiers (an OpenSLO AlertPolicy): its name, severity, comparison, `for`,
+ * labels and annotations. When an SLO lists these, they replace the default page and ticket alerts.
+ */
+export interface RuleAlert extends RuleAlertMeta {
+  readonly name: string
+  readonly severity: 'page' | 'ticket'
+  /** Names of the tiers (`RuleSlo.tiers[].name`) this alert combines with `or`. */
+  readonly tiers: readonly string[]
+  /** `gt` (the default, as Sloth) writes `>`; `gte` writes `>=`. */
+  readonly op?: 'gt' | 'gte'
+}
+
 /** One Prometheus-sourced SLO, as the rule generator needs it. */
 export interface RuleSlo {
   /** Unique id, the `sloth_id` label (Sloth builds it as `<service>-<name>`). */
@@ -39,6 +52,8 @@ export interface RuleSlo {
   readonly labels?: Readonly<Record<string, string>>
   readonly pageAlert?: RuleAlertMeta
   readonly ticketAlert?: RuleAlertMeta
+  /** Alerts per policy; when given, `pageAlert` and `ticketAlert` are not used. */
+  readonly alerts?: readonly RuleAlert[]
   /** Alert tiers; defaults to the Workbook tiers (burn-rate `DEFAULT_ALERT_TIERS`). */
   readonly tiers?: readonly AlertTierSpec[]
 }

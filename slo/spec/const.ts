@@ -82,8 +82,8 @@ export const SHORT_WINDOW_DIVISOR = 12
 /** Seconds per unit of an OpenSLO duration-shorthand that has a fixed length (OpenSLO README, "duration-shorthand"). */
 export const FIXED_DURATION_UNIT_SECONDS = { m: 60, h: 3_600, d: 86_400, w: 604_800 } as const
 
-/** Shortest length of a calendar window, in seconds, for checks that a lookback or delay fits inside it (a February has 28 days). */
-export const CALENDAR_MIN_SECONDS = { week: 604_800, month: 28 * 86_400 } as const
+/** Shortest length of a calendar window, in seconds, for checks that a lookback or delay fits inside it (a February has 28 days; a day of a spring-forward change 23 hours). */
+export const CALENDAR_MIN_SECONDS = { day: 82_800, week: 604_800, month: 28 * 86_400 } as const
 
 /** Longest `description` OpenSLO allows (OpenSLO README, "Notes (SLO)"). */
 export const MAX_DESCRIPTION_LENGTH = 1_050

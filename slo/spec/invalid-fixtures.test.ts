@@ -55,9 +55,9 @@ const CASES: readonly Case[] = [
   },
   {
     file: 'calendar-window.yaml',
-    it: 'accepts only a calendar week or month, a real start time, and needs the calendar of a non-rolling window',
+    it: 'accepts only a calendar day, week or month, a real start time, and needs the calendar of a non-rolling window',
     errors: [
-      { path: 'documents[0].spec.timeWindow[0].duration', rule: 'format', line: 14, message: 'must be 1w (a calendar week) or 1M (a calendar month) for a calendar window, got "1Q"' },
+      { path: 'documents[0].spec.timeWindow[0].duration', rule: 'format', line: 14, message: 'must be 1d (a calendar day), 1w (a calendar week) or 1M (a calendar month) for a calendar window, got "1Q"' },
       { path: 'documents[0].spec.timeWindow[0].calendar.startTime', rule: 'format', line: 16, message: 'must be a local date and time "YYYY-MM-DD HH:MM:SS" (24-hour, no zone: the zone is calendar.timeZone); that date or time does not exist, got "2026-02-30 00:00:00"' },
       { path: 'documents[1].spec.timeWindow[0].calendar', rule: 'required', line: 36, message: 'is required unless isRolling is true: a calendar window needs calendar.timeZone (for a rolling window, set isRolling: true)' },
     ],

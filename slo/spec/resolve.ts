@@ -107,7 +107,7 @@ const ANNOTATIONS_BY_KIND: Readonly<Record<SpecKind, readonly string[]>> = {
 
 interface DataSourceValue {
   readonly type: SourceType
-  readonly connectionDetails: Readonly<Record<string, unknown>>
+  readonly connectionDetails: unknown
 }
 
 interface ConditionValue {
@@ -118,10 +118,15 @@ interface ConditionValue {
   readonly longWindowSeconds: number
   readonly shortWindowSeconds: number
   readonly alertAfterSeconds: number
+  readonly labels: Readonly<Record<string, string>>
+  readonly annotations: Readonly<Record<string, string>>
 }
 
 interface PolicyValue {
   readonly name: string
+  readonly displayName?: string
+  readonly labels: Readonly<Record<string, string>>
+  readonly annotations: Readonly<Record<string, string>>
   readonly condition: ConditionValue
   readonly alertWhenBreaching: boolean
   readonly alertWhenResolved: boolean
@@ -149,6 +154,16 @@ interface SliValue {
   readonly settings: Settings
   /** Why the SLI needs labels (and so an evaluation delay), when it does. */
   readonly needsLabels?: string
+}
+
+/** Labels as alert labels: the first value of each list. */
+function alertLabels(labels: Metadata['labels']): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels ?? {}).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : v[0] === undefined ? [] : [[k, v[0]]])))
+}
+
+/** Annotations to carry onto an alert: all but Highway's own settings. */
+function alertAnnotations(annotations: Metadata['annotations']): Record<string, string> {
+  return Object.fromEntries(Object.entries(annotations ?? {}).filter(([k]) => !k.startsWith(ANNOTATION_PREFIX)))
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -233,7 +248,7 @@ export function resolveDocuments(documents: readonly SourceDocument[], options: 
     const map = declared[specKind] as Map<string, Declared<unknown>>
     const first = map.get(name)
     if (first !== undefined) {
-      issues.add(doc, ['metadata', 'name'], 'duplicate_name', `duplicates the ${specKind} "${name}" in ${first.doc.file} documents[${first.doc.index}]: names must be unique per kind`)
+      issues.add(doc, ['metadata', 'name'], 'duplicate_name', `duplicates the ${specKind} "${name}" in ${first.doc.file} documents[${first.doc.index}]: names must be unique per kind${specKind === 'SLO' ? ', across services too (the API and the budget audit trail address an SLO by name: /v1/slos/{name})' : ''}`)
       continue
     }
     map.set(name, { doc, value: result.success ? (result.data as unknown) : undefined })
@@ -356,6 +371,8 @@ export function resolveDocuments(documents: readonly SourceDocument[], options: 
       longWindowSeconds: lookbackWindow,
       shortWindowSeconds: shortSeconds,
       alertAfterSeconds: alertAfter ?? 0,
+      labels: alertLabels(condition.metadata.labels),
+      annotations: { ...(condition.spec.description === undefined ? {} : { description: condition.spec.description }), ...alertAnnotations(annotations) },
     }
   }
 
@@ -423,6 +440,9 @@ export function resolveDocuments(documents: readonly SourceDocument[], options: 
     if (condition === undefined || issues.errors.length > before) return undefined
     return {
       name: policy.metadata.name,
+      ...(policy.metadata.displayName === undefined ? {} : { displayName: policy.metadata.displayName }),
+      labels: alertLabels(policy.metadata.labels),
+      annotations: { ...(policy.spec.description === undefined ? {} : { description: policy.spec.description }), ...alertAnnotations(policy.metadata.annotations) },
       condition,
       // OpenSLO leaves these to implementations; a policy that never fires on a breach would be pointless.
       alertWhenBreaching: policy.spec.alertWhenBreaching ?? true,
@@ -582,9 +602,9 @@ export function resolveDocuments(documents: readonly SourceDocument[], options: 
     const calendar = window.calendar
     const before = issues.errors.length
     const parsed = parseDurationShorthand(window.duration)
-    const unit = parsed?.count === 1 && parsed.unit === 'w' ? 'week' : parsed?.count === 1 && parsed.unit === 'M' ? 'month' : undefined
+    const unit = parsed?.count !== 1 ? undefined : parsed.unit === 'd' ? 'day' : parsed.unit === 'w' ? 'week' : parsed.unit === 'M' ? 'month' : undefined
     if (unit === undefined) {
-      issues.add(doc, at('duration'), 'format', `must be 1w (a calendar week) or 1M (a calendar month) for a calendar window, got ${describeValue(window.duration)}`)
+      issues.add(doc, at('duration'), 'format', `must be 1d (a calendar day), 1w (a calendar week) or 1M (a calendar month) for a calendar window, got ${describeValue(window.duration)}`)
     }
     if (calendar === undefined) {
       issues.add(doc, at('calendar'), 'required', 'is required unless isRolling is true: a calendar window needs calendar.timeZone (for a rolling window, set isRolling: true)')
@@ -739,6 +759,10 @@ export function resolveDocuments(documents: readonly SourceDocument[], options: 
         alertWhenResolved: policy.alertWhenResolved,
         alertWhenNoData: policy.alertWhenNoData,
         notificationTargets: policy.notificationTargets,
+        ...(policy.displayName === undefined ? {} : { policyDisplayName: policy.displayName }),
+        // The condition's own labels and annotations refine the policy's.
+        alertLabels: { ...policy.labels, ...condition.labels },
+        alertAnnotations: { ...policy.annotations, ...condition.annotations },
       })
     })
     if (issues.errors.length > before) return undefined

@@ -126,14 +126,16 @@ export const sloSpecSchema = strict({
   timeWindow: z.array(timeWindowSchema).optional(),
   budgetingMethod: z.enum(['Occurrences', 'Timeslices', 'RatioTimeslices']),
   objectives: z.array(objectiveSchema).min(1, 'must list at least one objective'),
-  alertPolicies: z.array(z.unknown()).optional(),
+  // `alertPolicies:` left empty is null in YAML (OpenSLO's own examples): no policies.
+  alertPolicies: z.array(z.unknown()).nullish(),
 })
 
 /** `spec` of a DataSource; `type` is checked against Highway's source types in resolve.ts. */
 export const dataSourceSpecSchema = strict({
   description: descriptionSchema.optional(),
   type: z.string().min(1, 'must not be empty'),
-  connectionDetails: z.record(z.string(), z.unknown()).optional(),
+  // OpenSLO allows any YAML here (go-sdk examples/data_sources.yaml gives a list); Highway never reads it.
+  connectionDetails: z.unknown().optional(),
 })
 
 /** `spec` of a Service (optional as a whole: a Service may carry only its name). */

@@ -86,7 +86,7 @@ export type LoadSloResult = { readonly ok: true; readonly specs: readonly Resolv
 export interface ResolvedDataSource {
   readonly name: string
   /** As written; may hold credentials, so never print it. */
-  readonly connectionDetails: Readonly<Record<string, unknown>>
+  readonly connectionDetails: unknown
 }
 
 /** The source of an SLI's queries: its type and, when referenced, the DataSource. */
@@ -173,8 +173,8 @@ export type ResolvedWindow =
   | { readonly kind: 'rolling'; readonly seconds: number }
   | {
       readonly kind: 'calendar'
-      readonly unit: 'week' | 'month'
-      /** IANA name; weeks start on Monday 00:00 and months on the 1st at 00:00 in this zone. */
+      readonly unit: 'day' | 'week' | 'month'
+      /** IANA name; days start at 00:00, weeks on Monday 00:00 and months on the 1st at 00:00 in this zone. */
       readonly timeZone: string
       /** `YYYY-MM-DD HH:MM:SS` in `timeZone`, as written, when given. */
       readonly startTime?: string
@@ -199,6 +199,12 @@ export interface BurnRateTier {
   readonly alertWhenNoData: boolean
   /** Names of the notification targets, as routing labels. */
   readonly notificationTargets: readonly string[]
+  /** The AlertPolicy's `metadata.displayName`, when given (the rule generator's alert name). */
+  readonly policyDisplayName?: string
+  /** The AlertPolicy's labels (first value of each), refined by the AlertCondition's: labels of the alert. */
+  readonly alertLabels: Readonly<Record<string, string>>
+  /** The AlertPolicy's annotations (and `spec.description` as `description`), refined by the AlertCondition's; `highway.dev/` keys left out. */
+  readonly alertAnnotations: Readonly<Record<string, string>>
 }
 
 /** Alerting of an SLO: a severity without tiers (absent) falls back to the rule generator's default window set. */

@@ -14,6 +14,8 @@ const bookingSpam = { type: 'highway', model: 'booking-spam' } as const
 const tier = (over: Partial<BurnRateTier> & Pick<BurnRateTier, 'policy' | 'condition' | 'severity' | 'burnRate' | 'longWindowSeconds' | 'shortWindowSeconds'>): BurnRateTier => ({
   op: 'gte',
   alertAfterSeconds: 0,
+  alertLabels: {},
+  alertAnnotations: {},
   alertWhenBreaching: true,
   alertWhenResolved: false,
   alertWhenNoData: false,

@@ -47,12 +47,19 @@ function describeSli(slo: ResolvedSlo): string {
   return `threshold (highway ${m.measure}${parameter})`
 }
 
+/** Keys kept, values replaced, at any depth: connection details may be any YAML (a mapping, a list of mappings). */
+function redactDetails(details: unknown): unknown {
+  if (Array.isArray(details)) return details.map(redactDetails)
+  if (details !== null && typeof details === 'object') return Object.fromEntries(Object.keys(details).map((k) => [k, '<redacted>']))
+  return details === undefined ? undefined : '<redacted>'
+}
+
 /** A copy safe to print: DataSource connection details may hold credentials, so only their keys are shown. */
 function redact(slo: ResolvedSlo): ResolvedSlo {
   const source = (s: ResolvedSource): ResolvedSource =>
     s.dataSource === undefined
       ? s
-      : { ...s, dataSource: { name: s.dataSource.name, connectionDetails: Object.fromEntries(Object.keys(s.dataSource.connectionDetails).map((k) => [k, '<redacted>'])) } }
+      : { ...s, dataSource: { name: s.dataSource.name, connectionDetails: redactDetails(s.dataSource.connectionDetails) } }
   return { ...slo, sli: { ...slo.sli, source: source(slo.sli.source) } }
 }
 

@@ -23,9 +23,14 @@ import {
   type Route,
 } from '../server/index.ts'
 import { createLegacyApp, legacyOpenApiPaths } from './legacy-express.ts'
+import { hostname } from 'node:os'
+import { randomUUID } from 'node:crypto'
+import { Registry } from 'prom-client'
+import { claimLeaseTerm, createAlerting, createClickHouseAlertStore, createInProcessClaims, createTermLease } from '../alerts/index.ts'
+import { readAnalysisResults } from '../store/index.ts'
 
 /** Components `highway start` can run; each can also run alone so it scales out on its own. */
-export const COMPONENTS = ['collector', 'analyzer', 'slo', 'serving'] as const
+export const COMPONENTS = ['collector', 'analyzer', 'slo', 'serving', 'alerts'] as const
 /** One runnable component. */
 export type Component = (typeof COMPONENTS)[number]
 
@@ -154,6 +159,38 @@ export async function startService(options: { config: Config; components: readon
     mountAnalyzerRoutes(app, { analyzer, models: config.models, metrics, tools: { requireScope: legacy.requireScope, assertModelAllowed: legacy.assertModelAllowed } })
     stops.push(scheduleAnalysis({ analyzer, models: config.models, metrics, logger }))
   }
+  // Alerts (alerts/, docs/alerts.md): SLO burn-rate tiers and model-health rules evaluated on a schedule; only the
+  // lease holder records and notifies. SLOs are evaluated through the slo component's public tick into a registry
+  // nobody scrapes (the slo component publishes the served gauges and moves the budget policy itself).
+  let alertsBaseUrl = ''
+  if (options.components.includes('alerts')) {
+    const alertStore = createClickHouseAlertStore(store)
+    const leaseSeconds = config.alerting.leaseSeconds
+    const claim =
+      store.mode === 'server'
+        ? (term: number, holder: string, nowMs: number) => claimLeaseTerm(store, { name: 'alerts-evaluator', term, holder, atMs: nowMs })
+        : createInProcessClaims()
+    const sloForAlerts = { store, metrics: new SloMetrics(new Registry()) }
+    const alerting = createAlerting({
+      config: config.alerting,
+      store: alertStore,
+      lease: createTermLease({ leaseSeconds, claim }),
+      holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      ...(slos.length > 0
+        ? { sloStatuses: async (nowMs: number) => (await evaluateAndPublishAll({ ...sloForAlerts, now: () => nowMs }, slos)).flatMap((o) => (o.ok ? [o.status] : [])) }
+        : {}),
+      analysis: {
+        latest: async (job, model, nowMs) => (await readAnalysisResults(store, { job, model, fromMs: 0, toMs: nowMs, limit: 1 }))[0] ?? null,
+      },
+      registry: tools.registry,
+      now: Date.now,
+      isTransient: (err) => err instanceof StoreError && err.transient,
+      onError: (what, err) => logger.warn(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }),
+      baseUrl: () => alertsBaseUrl,
+    })
+    routes.push(...alerting.routes)
+    stops.push(alerting.start())
+  }
   legacy.finish()
   const document = (): Record<string, unknown> => {
     // Until every component is on the shell, the hand-written document of the rest is merged under the shell's.
@@ -188,6 +225,7 @@ export async function startService(options: { config: Config; components: readon
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const url = `http://${host}:${address.port}`
+  alertsBaseUrl = url
   logger.info('listening', { url, components: options.components, models: config.models.map((m) => m.name) })
   let closing: Promise<void> | undefined
   return {

@@ -71,6 +71,9 @@ export function intakeRecords(p: WebhookPayload): { events: AlertEvent[]; states
       actor: p.receiver,
       detail: JSON.stringify({ groupKey: p.groupKey, generatorURL: a.generatorURL, externalURL: p.externalURL }),
     })
+    // Highway's own alerts come back through Alertmanager too: their event is kept, but the current state stays
+    // the evaluator's (one row per fingerprint; the echo must not overwrite it).
+    if (a.labels.source === 'highway') continue
     states.push({
       fingerprint,
       source: 'alertmanager',

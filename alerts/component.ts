@@ -8,6 +8,7 @@ import type { LeasePort } from './lease.ts'
 import { AlertMetrics } from './metrics.ts'
 import type { AlertStore } from './ports.ts'
 import { alertRoutes } from './routes.ts'
+import { createWebhookReceiver } from './webhook.ts'
 import { jobOf, modelRuleObservations, sloObservations, type AnalysisResultsPort, type RuleObservation } from './sources.ts'
 
 /** What the alerts component needs from the composition root. */
@@ -48,6 +49,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
   const push = config.alertmanager
     ? createAlertmanagerPush({ url: config.alertmanager.url, resendSeconds: config.alertmanager.resendInterval, timeoutSeconds: config.alertmanager.timeout, metrics, store: options.store, onError: (e) => options.onError('alertmanager push', e) })
     : undefined
+  const receivers = config.receivers.map((receiver) => createWebhookReceiver({ receiver, grouping: config.route, metrics, store: options.store, onError: (e) => options.onError(`webhook ${receiver.name}`, e) }))
   const generatorUrl = (fp: string): string => `${(config.externalUrl ?? options.baseUrl()).replace(/\/$/, '')}/v1/alerts/${fp}`
   const collect = async (nowMs: number): Promise<RuleObservation[]> => {
     const [slo, models] = await Promise.all([
@@ -56,7 +58,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     ])
     return [...slo, ...models.flat()]
   }
-  const evaluator = createEvaluator({ store: options.store, lease: options.lease, holder: options.holder, collect, generatorUrl, notifiers: [...(push ? [push] : []), ...(options.notifiers ?? [])] })
+  const evaluator = createEvaluator({ store: options.store, lease: options.lease, holder: options.holder, collect, generatorUrl, notifiers: [...(push ? [push] : []), ...receivers, ...(options.notifiers ?? [])] })
   const tick = async (nowMs = options.now()): Promise<TickResult> => {
     const r = await evaluator.tick(nowMs)
     if (r.leader && r.ok) metrics.publish(r.alerts)
@@ -78,6 +80,8 @@ export function createAlerting(options: AlertingOptions): Alerting {
       timer.unref()
       return () => clearInterval(timer)
     },
-    flush: () => push?.flush() ?? Promise.resolve(),
+    flush: async () => {
+      await Promise.all([push?.flush(), ...receivers.map((r) => r.flush())])
+    },
   }
 }

@@ -107,6 +107,9 @@ export const alertingSchema = z
   })
   .strict()
 
+/** One receiver's schema, for tests of the sender. */
+export const receiverSchemaForTests = receiverSchema
+
 /** The validated `alerting` block. */
 export type AlertingConfig = z.infer<typeof alertingSchema>
 /** One validated model-health rule. */

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Config } from '../config/index.ts'
-import { createBudgetPolicy, createFreezeCheck, createSloReads, formatSpecError, loadSloDirectory, sloRoutes, SloMetrics, type ResolvedSlo } from '../slo/index.ts'
+import { createBudgetPolicy, createFreezeCheck, createSloReads, evaluateAndPublishAll, formatSpecError, loadSloDirectory, sloRoutes, SloMetrics, type ResolvedSlo } from '../slo/index.ts'
 import { AnalyzerMetrics, analyzerRoutes, createAnalyzer, REFERENCE_MAX_BODY_BYTES, scheduleAnalysis, type ReferenceRecordParser } from '../analyzer/index.ts'
 import { createCollector, createRecordValidator, type Collector, type RecordValidator } from '../collector/index.ts'
-import { createAnalysisStore, createIngestWriter, findStoredRecords, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
+import { createAnalysisStore, createIngestWriter, findStoredRecords, latestAnalysisResult, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
 import { createCollectorSubmit, createQueuedPredictionLog, ModelServer, servingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
 import { createAuditLog, createRegistry, registryRoutes } from '../registry/index.ts'
 import { createReferenceSaver } from '../pipeline/train/index.ts'
@@ -22,9 +22,13 @@ import {
   type RequestListener,
   type Route,
 } from '../server/index.ts'
+import { hostname } from 'node:os'
+import { randomUUID } from 'node:crypto'
+import { Registry } from 'prom-client'
+import { claimLeaseTerm, createAlerting, createClickHouseAlertStore, createInProcessClaims, createTermLease } from '../alerts/index.ts'
 
 /** Components `highway start` can run; each can also run alone so it scales out on its own. */
-export const COMPONENTS = ['collector', 'analyzer', 'slo', 'serving'] as const
+export const COMPONENTS = ['collector', 'analyzer', 'slo', 'serving', 'alerts'] as const
 /** One runnable component. */
 export type Component = (typeof COMPONENTS)[number]
 
@@ -152,6 +156,38 @@ export async function startService(options: { config: Config; components: readon
     routes.push(...analyzerRoutes({ analyzer, models: config.models, metrics, maxReferenceBodyBytes: Math.min(REFERENCE_MAX_BODY_BYTES, config.ingest.maxInflightBodyBytes) }))
     stops.push(scheduleAnalysis({ analyzer, models: config.models, metrics, logger }))
   }
+  // Alerts (alerts/, docs/alerts.md): SLO burn-rate tiers and model-health rules evaluated on a schedule; only the
+  // lease holder records and notifies. SLOs are evaluated through the slo component's public tick into a registry
+  // nobody scrapes (the slo component publishes the served gauges and moves the budget policy itself).
+  let alertsBaseUrl = ''
+  if (options.components.includes('alerts')) {
+    const alertStore = createClickHouseAlertStore(store)
+    const leaseSeconds = config.alerting.leaseSeconds
+    const claim =
+      store.mode === 'server'
+        ? (term: number, holder: string, nowMs: number) => claimLeaseTerm(store, { name: 'alerts-evaluator', term, holder, atMs: nowMs })
+        : createInProcessClaims()
+    const sloForAlerts = { store, metrics: new SloMetrics(new Registry()) }
+    const alerting = createAlerting({
+      config: config.alerting,
+      store: alertStore,
+      lease: createTermLease({ leaseSeconds, claim }),
+      holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      ...(slos.length > 0
+        ? { sloStatuses: async (nowMs: number) => (await evaluateAndPublishAll({ ...sloForAlerts, now: () => nowMs }, slos)).flatMap((o) => (o.ok ? [o.status] : [])) }
+        : {}),
+      analysis: {
+        latest: async (job, model) => (await latestAnalysisResult(store, { job, model, version: '' })) ?? null,
+      },
+      registry: tools.registry,
+      now: Date.now,
+      isTransient: (err) => err instanceof StoreError && err.transient,
+      onError: (what, err) => logger.warn(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }),
+      baseUrl: () => alertsBaseUrl,
+    })
+    routes.push(...alerting.routes)
+    stops.push(alerting.start())
+  }
   // Built once, at the first request: the routes are fixed by then.
   let built: Record<string, unknown> | undefined
   const document = (): Record<string, unknown> => (built ??= buildOpenApiDocument(routes, { version: options.version }))
@@ -178,6 +214,7 @@ export async function startService(options: { config: Config; components: readon
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const url = `http://${host}:${address.port}`
+  alertsBaseUrl = url
   logger.info('listening', { url, components: options.components, models: config.models.map((m) => m.name) })
   // Champions back in the model server once the port is open, so probes see live (200) and not ready (503) while
   // they load; releases a previous process left running are closed. Start resolves once they are back.

@@ -6,3 +6,5 @@ export { configSchema, modelSpecSchema, featureSpecSchema, scopeSchema, taskSche
 export type { Config, ModelSpec, FeatureSpec, Scope, ApiKey, Task, DriftTest, DriftBinning, TrainingSpec } from './schema.ts'
 export { paramSpecSchema, searchSpaceSchema } from './search-space.ts'
 export type { ParamSpec, ParamValue, SearchSpace, TrialParams } from './search-space.ts'
+export { alertingSchema, modelRuleSchema, conditionSchema, severitySchema, receiverSchemaForTests, DEFAULT_ALERTING } from './alerting.ts'
+export type { AlertingConfig, Condition, ModelRule, ReceiverConfig, Severity } from './alerting.ts'

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { searchSpaceSchema } from './search-space.ts'
+import { alertingSchema, DEFAULT_ALERTING } from './alerting.ts'
 
 /** Model and feature names: safe as map keys, metric labels and file names. */
 const nameSchema = z
@@ -300,6 +301,8 @@ export const configSchema = z
     /** Directory of OpenSLO v1 YAML files (`highway slo validate DIR` checks them). */
     slos: z.string().min(1).optional(),
     auth: z.object({ keys: z.array(apiKeySchema).default([]) }).strict().default({ keys: [] }),
+    /** Alert rules, receivers and Alertmanager (alerts/, docs/alerts.md). */
+    alerting: alertingSchema.default(DEFAULT_ALERTING),
     /** Model registry: where content-addressed ONNX artifacts are kept. */
     registry: z.object({ artifactsDir: z.string().min(1).default('./artifacts') }).strict().default({ artifactsDir: './artifacts' }),
     server: z
@@ -368,6 +371,9 @@ export const configSchema = z
       for (const [j, m] of (k.models ?? []).entries()) {
         if (!names.has(m)) ctx.addIssue({ code: 'custom', path: ['auth', 'keys', i, 'models', j], message: `names no configured model (have: ${[...names].join(', ') || 'none'})` })
       }
+    })
+    config.alerting.rules.forEach((r, i) => {
+      if (!names.has(r.model)) ctx.addIssue({ code: 'custom', path: ['alerting', 'rules', i, 'model'], message: `"${r.model}" names no configured model (have: ${[...names].join(', ') || 'none'})` })
     })
   })
 

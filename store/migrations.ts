@@ -91,6 +91,98 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'registry outcomes: how training runs and version claims ended (killed runs marked failed)',
     statements: (ctx) => [...createTable(ctx, registryOutcomesTable)],
   },
+  {
+    version: 11,
+    name: 'alerts: transitions and intake (alert_events), current state, silences, HA lease claims, notification deliveries',
+    // Self-contained (the tables are declared here, not in a schema module): alerts/ reads and writes them through its
+    // own adapter (alerts/clickhouse-store.ts). Small tables, kept for the retention period except state and silences.
+    statements: (ctx) => [
+      ...createTable(ctx, {
+        name: 'alert_events',
+        columns: [
+          'event_id String',
+          // transition | ack | intake
+          'kind LowCardinality(String)',
+          // highway (its own rules) | alertmanager (the webhook intake)
+          'source LowCardinality(String)',
+          'fingerprint String',
+          'alertname LowCardinality(String)',
+          'severity LowCardinality(String)',
+          'model LowCardinality(String)',
+          'slo LowCardinality(String)',
+          'from_state LowCardinality(String)',
+          'to_state LowCardinality(String)',
+          "at DateTime64(3, 'UTC')",
+          "active_at DateTime64(3, 'UTC')",
+          'value Nullable(Float64)',
+          'silenced_by Array(String)',
+          'labels Map(String, String)',
+          'annotations Map(String, String)',
+          'actor String',
+          'detail String',
+        ],
+        engine: 'MergeTree',
+        partitionBy: 'toYYYYMM(at)',
+        orderBy: '(alertname, at, fingerprint)',
+        ttl: `toDateTime(at) + INTERVAL ${Math.max(ctx.retentionDays, 30)} DAY`,
+        // Intake and transitions insert with a deduplication token; the window must outlast any retry storm.
+        settings: { non_replicated_deduplication_window: 100_000 },
+        shardingKey: 'cityHash64(fingerprint)',
+      }),
+      ...createTable(ctx, {
+        name: 'alert_state',
+        columns: [
+          'fingerprint String',
+          'source LowCardinality(String)',
+          'alertname LowCardinality(String)',
+          'severity LowCardinality(String)',
+          'model LowCardinality(String)',
+          'slo LowCardinality(String)',
+          'state LowCardinality(String)',
+          "active_at DateTime64(3, 'UTC')",
+          "fired_at Nullable(DateTime64(3, 'UTC'))",
+          "resolved_at Nullable(DateTime64(3, 'UTC'))",
+          "last_true_at DateTime64(3, 'UTC')",
+          'value Nullable(Float64)',
+          'labels Map(String, String)',
+          'annotations Map(String, String)',
+          'silenced_by Array(String)',
+          'generator_url String',
+          "updated_at DateTime64(3, 'UTC')",
+        ],
+        engine: 'ReplacingMergeTree',
+        engineArgs: 'updated_at',
+        orderBy: 'fingerprint',
+        shardingKey: 'cityHash64(fingerprint)',
+      }),
+      ...createTable(ctx, {
+        name: 'alert_silences',
+        columns: ['id String', 'matchers String', "starts_at DateTime64(3, 'UTC')", "ends_at DateTime64(3, 'UTC')", 'created_by String', 'comment String', "updated_at DateTime64(3, 'UTC')"],
+        engine: 'ReplacingMergeTree',
+        engineArgs: 'updated_at',
+        orderBy: 'id',
+        shardingKey: 'cityHash64(id)',
+      }),
+      ...createTable(ctx, {
+        name: 'alert_lease_claims',
+        // Terms are cut from the evaluators' clock (simulated in the demo); the TTL runs on the server's clock.
+        columns: ['name LowCardinality(String)', 'term UInt64', 'holder String', "claimed_at DateTime64(3, 'UTC')", 'inserted_at DateTime DEFAULT now()'],
+        engine: 'MergeTree',
+        orderBy: '(name, term)',
+        ttl: 'inserted_at + INTERVAL 1 DAY',
+        settings: { non_replicated_deduplication_window: 100_000 },
+        shardingKey: 'cityHash64(name)',
+      }),
+      ...createTable(ctx, {
+        name: 'alert_deliveries',
+        columns: ['receiver LowCardinality(String)', 'group_key String', 'attempt UInt16', 'ok UInt8', 'status UInt16', 'error String', 'alerts UInt32', "at DateTime64(3, 'UTC')"],
+        engine: 'MergeTree',
+        partitionBy: 'toYYYYMM(at)',
+        orderBy: '(receiver, at)',
+        ttl: `toDateTime(at) + INTERVAL ${Math.max(ctx.retentionDays, 30)} DAY`,
+      }),
+    ],
+  },
 ]
 
 /** The bookkeeping table, created before any migration runs. */

@@ -1,13 +1,13 @@
 // The `highway` command in three stages, each testable alone: parse (parse-invocation.ts: argv to a command or an
 // answer, pure), resolve config (resolve-config.ts: called by the commands that need a Config, at the point they
 // always did), dispatch (dispatch.ts: imports the one command module asked for and maps throws to exit codes).
-import { readEnv } from '../config/env.ts'
+import { readEnv } from '../config/env/index.ts'
 import type { CommandOutput } from './command-context.ts'
 import { dispatch, type CommandTable } from './dispatch.ts'
 import { packageVersion } from './package-root.ts'
 import { parseInvocation } from './parse-invocation.ts'
 
-// config/env.ts rather than config/index.ts (STYLE rule 2): the index carries the zod schemas, ~250 ms of start-up
+// config/env/index.ts rather than config/index.ts (STYLE rule 2): the index carries the zod schemas, ~250 ms of start-up
 // that `--help` and the remote commands do not need; the commands that parse a config load the index themselves.
 
 /** The process's side of a run; tests pass buffers and a command table of their own. */

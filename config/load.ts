@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { parse as parseYaml } from 'yaml'
 import type { z } from 'zod'
 import { configSchema, type Config } from './schema.ts'
-import type { HighwayEnv } from './env.ts'
+import type { HighwayEnv } from './env/index.ts'
 
 /** A configuration that cannot be used; the message names the key, the value and what was expected. */
 export class ConfigError extends Error {

@@ -1,6 +1,6 @@
 import { AppError } from '../../server/index.ts'
 import { readVersionWindowFacts, type Store } from '../../store/index.ts'
-import { linearExplainer } from '../../pipeline/explain/index.ts'
+import { linearExplainer } from '../../pipeline/index.ts'
 import { guard, type AuditLog, type Registry } from '../../registry/index.ts'
 import { appendReleaseEvent, type ReleaseIdentity } from './release-log.ts'
 import type { AnalysisPolicy, FreezeCheck, ReleaseRouting, ReleaseState, ServableVersion, ServingControl, Strategy } from './types.ts'

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=analysis-store.js.map

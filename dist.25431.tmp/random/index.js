@@ -1,0 +1,2 @@
+export { createSeededRandom, gauss, mulberry32, sampleInPlace, shuffleInPlace } from "./seeded-random.js";
+//# sourceMappingURL=index.js.map

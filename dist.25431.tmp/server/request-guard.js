@@ -1,0 +1,44 @@
+import { isIP } from 'node:net';
+import { AppError } from "./errors.js";
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** True for 127.0.0.0/8, ::1 and localhost. */
+export function isLoopback(host) {
+    if (host === 'localhost' || host.endsWith('.localhost'))
+        return true;
+    if (isIP(host) === 4)
+        return host.startsWith('127.');
+    return host === '::1' || host === '[::1]';
+}
+function hostnameOf(hostHeader) {
+    if (hostHeader.startsWith('['))
+        return hostHeader.slice(0, hostHeader.indexOf(']') + 1);
+    const colon = hostHeader.lastIndexOf(':');
+    return (colon < 0 ? hostHeader : hostHeader.slice(0, colon)).toLowerCase();
+}
+/**
+ * Refuses what a web page on another site could make a browser send. On a loopback bind (the keyless default) a
+ * `Host` that is not a loopback name is a DNS-rebinding page: refused for every method. A state-changing request
+ * whose `Origin` is neither the service's own nor configured is a cross-site request: refused. Clients that are
+ * not browsers send no `Origin` and are not affected.
+ */
+export function checkRequestOrigin(req, policy) {
+    const host = req.headers.host;
+    if (policy.loopback && host !== undefined && !isLoopback(hostnameOf(host))) {
+        throw new AppError('forbidden', `Host ${JSON.stringify(host.slice(0, 100))} is not a loopback name: this service listens on loopback only`);
+    }
+    const origin = req.headers.origin;
+    if (origin === undefined || !STATE_CHANGING.has(req.method ?? ''))
+        return;
+    if (policy.allowedOrigins.has(origin))
+        return;
+    let sameOrigin = false;
+    try {
+        sameOrigin = host !== undefined && new URL(origin).host === host.toLowerCase();
+    }
+    catch {
+        sameOrigin = false;
+    }
+    if (!sameOrigin)
+        throw new AppError('forbidden', `cross-origin ${req.method} from ${JSON.stringify(origin.slice(0, 100))} is refused`);
+}
+//# sourceMappingURL=request-guard.js.map

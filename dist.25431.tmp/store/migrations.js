@@ -1,0 +1,211 @@
+import { createDatabase, createTable, createView, modifySettings, modifyTtl, tableName } from "./ddl.js";
+import { labelsTable, predictionRollupTable, predictionRollupView, predictionsTable, PREDICTIONS_MERGE_SETTINGS, quarantineTable, RETAINED_TABLES, } from "./schema.js";
+import { analysisResultsTable, featureCategoryRollupTable, featureCategoryRollupView, featureNumericRollupTable, featureNumericRollupView, referenceSamplesTable, referenceSetsTable, } from "./analysis-schema.js";
+import { labelOutcomesTable, labelOutcomesView, labelRollupTable, labelRollupView, SLO_RETAINED_TABLES, sloPolicyTransitionsTable } from "./slo-schema.js";
+import { auditLogTable, modelAliasesTable, modelVersionClaimsTable, modelVersionsTable, registryOutcomesTable, releaseEventsTable, trainingRunsTable } from "./registry-schema.js";
+/** All migrations, in order. */
+export const MIGRATIONS = [
+    {
+        version: 1,
+        name: 'raw events: predictions, labels, quarantine',
+        statements: (ctx) => [
+            ...createTable(ctx, predictionsTable.spec(ctx)),
+            ...createTable(ctx, labelsTable.spec(ctx)),
+            ...createTable(ctx, quarantineTable.spec(ctx)),
+        ],
+    },
+    {
+        version: 2,
+        name: 'per-minute prediction rollup by model and version',
+        statements: (ctx) => [...createTable(ctx, predictionRollupTable.spec(ctx)), ...createView(ctx, predictionRollupView)],
+    },
+    {
+        version: 3,
+        name: 'analyzer: hourly feature profiles, references, job results',
+        statements: (ctx) => [
+            ...createTable(ctx, featureNumericRollupTable.spec(ctx)),
+            ...createView(ctx, featureNumericRollupView),
+            ...createTable(ctx, featureCategoryRollupTable.spec(ctx)),
+            ...createView(ctx, featureCategoryRollupView),
+            ...createTable(ctx, referenceSetsTable),
+            ...createTable(ctx, referenceSamplesTable),
+            ...createTable(ctx, analysisResultsTable),
+        ],
+    },
+    {
+        version: 4,
+        name: 'slo: label-joined rollup (signed, restated by late labels) and budget policy transitions',
+        statements: (ctx) => [
+            ...createTable(ctx, labelOutcomesTable.spec(ctx)),
+            ...createTable(ctx, labelRollupTable.spec(ctx)),
+            // Both views fire on each labels insert; the rollup's strict received_at comparisons make it right
+            // whichever of them ClickHouse runs first.
+            ...createView(ctx, labelRollupView(ctx)),
+            ...createView(ctx, labelOutcomesView(ctx)),
+            ...createTable(ctx, sloPolicyTransitionsTable),
+        ],
+    },
+    {
+        version: 5,
+        name: 'model registry: versions, aliases, training runs, releases, audit log',
+        statements: (ctx) => [
+            ...createTable(ctx, modelVersionClaimsTable),
+            ...createTable(ctx, modelVersionsTable),
+            ...createTable(ctx, modelAliasesTable),
+            ...createTable(ctx, trainingRunsTable),
+            ...createTable(ctx, releaseEventsTable),
+            ...createTable(ctx, auditLogTable),
+        ],
+    },
+    {
+        version: 6,
+        name: 'predictions merge column by column, so a background merge holds one column in memory, not all',
+        statements: (ctx) => [modifySettings(ctx, 'predictions', PREDICTIONS_MERGE_SETTINGS)],
+    },
+    {
+        version: 10,
+        name: 'registry outcomes: how training runs and version claims ended (killed runs marked failed)',
+        statements: (ctx) => [...createTable(ctx, registryOutcomesTable)],
+    },
+    {
+        version: 11,
+        name: 'alerts: transitions and intake (alert_events), current state, silences, HA lease claims, notification deliveries',
+        // Self-contained (the tables are declared here, not in a schema module): alerts/ reads and writes them through its
+        // own adapter (alerts/clickhouse-store.ts). Small tables, kept for the retention period except state and silences.
+        statements: (ctx) => [
+            ...createTable(ctx, {
+                name: 'alert_events',
+                columns: [
+                    'event_id String',
+                    // transition | ack | intake
+                    'kind LowCardinality(String)',
+                    // highway (its own rules) | alertmanager (the webhook intake)
+                    'source LowCardinality(String)',
+                    'fingerprint String',
+                    'alertname LowCardinality(String)',
+                    'severity LowCardinality(String)',
+                    'model LowCardinality(String)',
+                    'slo LowCardinality(String)',
+                    'from_state LowCardinality(String)',
+                    'to_state LowCardinality(String)',
+                    "at DateTime64(3, 'UTC')",
+                    "active_at DateTime64(3, 'UTC')",
+                    'value Nullable(Float64)',
+                    'silenced_by Array(String)',
+                    'labels Map(String, String)',
+                    'annotations Map(String, String)',
+                    'actor String',
+                    'detail String',
+                ],
+                engine: 'MergeTree',
+                partitionBy: 'toYYYYMM(at)',
+                orderBy: '(alertname, at, fingerprint)',
+                ttl: `toDateTime(at) + INTERVAL ${Math.max(ctx.retentionDays, 30)} DAY`,
+                // Intake and transitions insert with a deduplication token; the window must outlast any retry storm.
+                settings: { non_replicated_deduplication_window: 100_000 },
+                shardingKey: 'cityHash64(fingerprint)',
+            }),
+            ...createTable(ctx, {
+                name: 'alert_state',
+                columns: [
+                    'fingerprint String',
+                    'source LowCardinality(String)',
+                    'alertname LowCardinality(String)',
+                    'severity LowCardinality(String)',
+                    'model LowCardinality(String)',
+                    'slo LowCardinality(String)',
+                    'state LowCardinality(String)',
+                    "active_at DateTime64(3, 'UTC')",
+                    "fired_at Nullable(DateTime64(3, 'UTC'))",
+                    "resolved_at Nullable(DateTime64(3, 'UTC'))",
+                    "last_true_at DateTime64(3, 'UTC')",
+                    'value Nullable(Float64)',
+                    'labels Map(String, String)',
+                    'annotations Map(String, String)',
+                    'silenced_by Array(String)',
+                    'generator_url String',
+                    "updated_at DateTime64(3, 'UTC')",
+                ],
+                engine: 'ReplacingMergeTree',
+                engineArgs: 'updated_at',
+                orderBy: 'fingerprint',
+                shardingKey: 'cityHash64(fingerprint)',
+            }),
+            ...createTable(ctx, {
+                name: 'alert_silences',
+                columns: ['id String', 'matchers String', "starts_at DateTime64(3, 'UTC')", "ends_at DateTime64(3, 'UTC')", 'created_by String', 'comment String', "updated_at DateTime64(3, 'UTC')"],
+                engine: 'ReplacingMergeTree',
+                engineArgs: 'updated_at',
+                orderBy: 'id',
+                shardingKey: 'cityHash64(id)',
+            }),
+            ...createTable(ctx, {
+                name: 'alert_lease_claims',
+                // Terms are cut from the evaluators' clock (simulated in the demo); the TTL runs on the server's clock.
+                columns: ['name LowCardinality(String)', 'term UInt64', 'holder String', "claimed_at DateTime64(3, 'UTC')", 'inserted_at DateTime DEFAULT now()'],
+                engine: 'MergeTree',
+                orderBy: '(name, term)',
+                ttl: 'inserted_at + INTERVAL 1 DAY',
+                settings: { non_replicated_deduplication_window: 100_000 },
+                shardingKey: 'cityHash64(name)',
+            }),
+            ...createTable(ctx, {
+                name: 'alert_deliveries',
+                columns: ['receiver LowCardinality(String)', 'group_key String', 'attempt UInt16', 'ok UInt8', 'status UInt16', 'error String', 'alerts UInt32', "at DateTime64(3, 'UTC')"],
+                engine: 'MergeTree',
+                partitionBy: 'toYYYYMM(at)',
+                orderBy: '(receiver, at)',
+                ttl: `toDateTime(at) + INTERVAL ${Math.max(ctx.retentionDays, 30)} DAY`,
+            }),
+        ],
+    },
+];
+/** The bookkeeping table, created before any migration runs. */
+export function migrationsTableDdl(ctx) {
+    return [
+        createDatabase(ctx),
+        ...createTable(ctx, {
+            name: 'schema_migrations',
+            columns: ['version UInt32', 'name String', "applied_at DateTime64(3, 'UTC')"],
+            engine: 'ReplacingMergeTree',
+            orderBy: 'version',
+        }),
+    ];
+}
+/** Every statement a fresh database needs, in order: what `highway migrate --print` shows and the DDL tests read. */
+export function allStatements(ctx) {
+    return [...migrationsTableDdl(ctx), ...MIGRATIONS.flatMap((m) => m.statements(ctx))];
+}
+/** Applies pending migrations in order and records each; then brings TTLs in line with the configured retention. */
+export async function applyMigrations(runner, ctx) {
+    for (const sql of migrationsTableDdl(ctx))
+        await runner.command(sql);
+    const rows = await runner.queryRows(`SELECT DISTINCT version FROM ${tableName(ctx, 'schema_migrations')}`);
+    const done = new Set(rows.map((r) => Number(r.version)));
+    const applied = [];
+    for (const migration of MIGRATIONS) {
+        if (done.has(migration.version))
+            continue;
+        // Statements are idempotent (IF NOT EXISTS), so a crash between them and the record below is repaired by a rerun.
+        for (const sql of migration.statements(ctx))
+            await runner.command(sql);
+        await runner.command(`INSERT INTO ${tableName(ctx, 'schema_migrations')} (version, name, applied_at) VALUES ({version:UInt32}, {name:String}, now64(3))`, {
+            version: migration.version,
+            name: migration.name,
+        });
+        applied.push(migration.version);
+    }
+    await alignRetention(runner, ctx);
+    return { applied };
+}
+async function alignRetention(runner, ctx) {
+    for (const table of [...RETAINED_TABLES, ...SLO_RETAINED_TABLES]) {
+        const spec = table.spec(ctx);
+        const [row] = await runner.queryRows('SELECT create_table_query AS q FROM system.tables WHERE database = {db:String} AND name = {name:String}', { db: ctx.database, name: ctx.cluster ? `${spec.name}_local` : spec.name });
+        // ClickHouse stores the TTL normalised: `INTERVAL 30 DAY` reads back as `toIntervalDay(30)`.
+        const want = `toIntervalDay(${ctx.retentionDays})`;
+        if (row && !row.q.includes(want))
+            await runner.command(modifyTtl(ctx, spec.name, table.ttl(ctx)));
+    }
+}
+//# sourceMappingURL=migrations.js.map

@@ -90,7 +90,7 @@ describe.skipIf(!present)('with Debian’s Alertmanager on loopback', () => {
   it('pushes Highway’s own firing alert to Alertmanager, which shows it with the same fingerprint and sends it back to the intake', async () => {
     const nowMs = Date.now()
     const drift = { dataset: { drift_share: 0.75, drifted: true }, features: [] }
-    await saveAnalysisResult(svc.store, { job: 'drift', model: 'booking-spam', version: '1', fromMs: nowMs - 3_600_000, toMs: nowMs - 1, computedAtMs: nowMs - 1, result: drift })
+    await saveAnalysisResult(svc.store, { job: 'drift', model: 'booking-spam', version: '', fromMs: nowMs - 3_600_000, toMs: nowMs - 1, computedAtMs: nowMs - 1, result: drift })
     const r = await alerting.tick(nowMs)
     expect(r.leader && r.ok && r.transitions.map((t) => t.to)).toEqual(['pending', 'firing'])
     await alerting.flush()

@@ -9,7 +9,7 @@ export type CommandName = (typeof COMMAND_NAMES)[number]
  * The components of `highway start`, for its help. cli/service.ts owns the list (COMPONENTS) and `start` checks
  * against that one; importing it here would load the whole service for `--help`. A test keeps the two equal.
  */
-export const COMPONENT_NAMES = ['collector', 'analyzer', 'slo', 'serving'] as const
+export const COMPONENT_NAMES = ['collector', 'analyzer', 'slo', 'serving', 'alerts'] as const
 
 /** True when `name` is a command (looked up in a list, so `constructor` or `toString` are not commands). */
 export function isCommandName(name: string): name is CommandName {

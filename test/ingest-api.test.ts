@@ -649,8 +649,6 @@ describe('service endpoints', () => {
       '/v1/models/{name}/versions/{version}',
       '/v1/models/{name}/versions/{version}/artifact',
       '/v1/predictions',
-      '/v1/slos',
-      '/v1/slos/{name}',
     ])
     for (const path of ['/v1/predictions', '/v1/labels']) {
       const op = doc.paths[path]!.post

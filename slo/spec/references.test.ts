@@ -147,6 +147,8 @@ spec:
           longWindowSeconds: 3_600,
           shortWindowSeconds: 300,
           alertAfterSeconds: 300,
+          alertLabels: {},
+          alertAnnotations: {},
           alertWhenBreaching: true,
           alertWhenResolved: false,
           alertWhenNoData: false,

@@ -24,7 +24,7 @@ const tier = (over: Partial<BurnRateTier> & Pick<BurnRateTier, 'policy' | 'condi
 })
 
 // The workbook's four tiers for a 30-day window, from fixtures/valid/alerting.yaml.
-const PAGE_FAST = tier({ policy: 'page-fast-burn', condition: 'page-fast', severity: 'page', burnRate: 14.4, longWindowSeconds: 3_600, shortWindowSeconds: 300, alertAfterSeconds: 120, alertWhenResolved: true, notificationTargets: ['oncall-pager'] })
+const PAGE_FAST = tier({ policy: 'page-fast-burn', condition: 'page-fast', severity: 'page', burnRate: 14.4, longWindowSeconds: 3_600, shortWindowSeconds: 300, alertAfterSeconds: 120, alertAnnotations: { description: '2% of a 30-day budget in one hour.' }, alertWhenResolved: true, notificationTargets: ['oncall-pager'] })
 const PAGE_SLOW = tier({ policy: 'page-slow-burn', condition: 'page-slow', severity: 'page', burnRate: 6, longWindowSeconds: 6 * 3_600, shortWindowSeconds: 1_800, alertWhenResolved: true, notificationTargets: ['oncall-pager'] })
 const TICKET_FAST = tier({ policy: 'ticket-fast-burn', condition: 'ticket-fast', severity: 'ticket', burnRate: 3, longWindowSeconds: DAY, shortWindowSeconds: 3_600, notificationTargets: ['ticket-queue'] })
 const TICKET_SLOW = tier({ policy: 'ticket-slow-burn', condition: 'ticket-slow', severity: 'ticket', op: 'gt', burnRate: 1, longWindowSeconds: 3 * DAY, shortWindowSeconds: 6 * 3_600, alertWhenNoData: true, notificationTargets: ['ticket-queue'] })

@@ -215,7 +215,7 @@ export async function startService(options: { config: Config; components: readon
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const url = `http://${host}:${address.port}`
   alertsBaseUrl = url
-  logger.info('listening', { url, components: options.components, models: config.models.map((m) => m.name) })
+  logger.info('port open; restoring the champions', { url })
   // Champions back in the model server once the port is open, so probes see live (200) and not ready (503) while
   // they load; releases a previous process left running are closed. Start resolves once they are back.
   const restoring = releases.restore()
@@ -226,6 +226,8 @@ export async function startService(options: { config: Config; components: readon
     server.close()
     throw err
   }
+  // `listening` means ready: scripts and tests that wait for it may send traffic at once.
+  logger.info('listening', { url, components: options.components, models: config.models.map((m) => m.name) })
   let closing: Promise<void> | undefined
   return {
     url,

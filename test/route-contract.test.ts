@@ -4,26 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Route } from '../server/index.ts'
 import { hashSecret } from '../server/index.ts'
 import { BOOKING_MODEL, startTestService } from './support/service.ts'
+import { BOOKING_AVAILABILITY_SLO as SPEC } from './support/slo-spec.ts'
 import { makeTempDir } from './support/temp-dir.ts'
 
 // Every route the service mounts, with every component running, is in /openapi.json with its scope, and answers
 // each kind of caller as its scope says: no key and a bad key → 401, a key without the scope → 403, a key limited to
 // another model → 403 on a model's path, the right key → anything but 401/403.
-const SPEC = `apiVersion: openslo/v1
-kind: SLO
-metadata: { name: booking-availability }
-spec:
-  service: booking
-  indicator:
-    metadata: { name: booking-ok }
-    spec:
-      ratioMetric:
-        good: { metricSource: { type: highway, spec: { model: booking-spam, select: ok } } }
-        total: { metricSource: { type: highway, spec: { model: booking-spam, select: all } } }
-  timeWindow: [{ duration: 7d, isRolling: true }]
-  budgetingMethod: Occurrences
-  objectives: [{ displayName: available, target: 0.99 }]
-`
 const CHURN_MODEL = { name: 'churn', task: 'regression', features: { tenure_days: { type: 'number', min: 0 } } }
 const KEYS = [
   { id: 'ingest', scopes: ['ingest'] },

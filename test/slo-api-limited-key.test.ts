@@ -3,24 +3,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashSecret } from '../server/index.ts'
 import { startTestService, BOOKING_MODEL } from './support/service.ts'
+import { BOOKING_AVAILABILITY_SLO as SPEC } from './support/slo-spec.ts'
 import { makeTempDir } from './support/temp-dir.ts'
 
 // Its own file: chDB holds one data directory per process, and test/slo-api.test.ts keeps its service for the file.
-const SPEC = `apiVersion: openslo/v1
-kind: SLO
-metadata: { name: booking-availability }
-spec:
-  service: booking
-  indicator:
-    metadata: { name: booking-ok }
-    spec:
-      ratioMetric:
-        good: { metricSource: { type: highway, spec: { model: booking-spam, select: ok } } }
-        total: { metricSource: { type: highway, spec: { model: booking-spam, select: all } } }
-  timeWindow: [{ duration: 7d, isRolling: true }]
-  budgetingMethod: Occurrences
-  objectives: [{ displayName: available, target: 0.99 }]
-`
 
 const CHURN_MODEL = { name: 'churn', task: 'regression', features: { tenure_days: { type: 'number', min: 0 } } }
 const CHURN_SPEC = SPEC.replaceAll('booking-availability', 'churn-availability').replaceAll('booking-ok', 'churn-ok').replaceAll('booking-spam', 'churn').replace('service: booking', 'service: churn')

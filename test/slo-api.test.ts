@@ -4,25 +4,11 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { postJson, startTestService, BOOKING_MODEL } from './support/service.ts'
+import { BOOKING_AVAILABILITY_SLO as SPEC } from './support/slo-spec.ts'
 import { makeTempDir } from './support/temp-dir.ts'
 
 const run = promisify(execFile)
 const BIN = new URL('../bin/highway.mjs', import.meta.url).pathname
-const SPEC = `apiVersion: openslo/v1
-kind: SLO
-metadata: { name: booking-availability }
-spec:
-  service: booking
-  indicator:
-    metadata: { name: booking-ok }
-    spec:
-      ratioMetric:
-        good: { metricSource: { type: highway, spec: { model: booking-spam, select: ok } } }
-        total: { metricSource: { type: highway, spec: { model: booking-spam, select: all } } }
-  timeWindow: [{ duration: 7d, isRolling: true }]
-  budgetingMethod: Occurrences
-  objectives: [{ displayName: available, target: 0.99 }]
-`
 const dirs = makeTempDir('slo-api')
 let service: Awaited<ReturnType<typeof startTestService>>
 

@@ -20,3 +20,9 @@ export const FLOAT64_EPS = 2 ** -52
 
 /** sklearn multiclass ROC AUC requires rows to sum to 1 as `np.allclose` does: |1 − sum| ≤ atol + rtol·|sum|. */
 export const PROBABILITY_SUM_TOLERANCE = { rtol: 1e-5, atol: 1e-8 } as const
+
+/** The binary metrics CBPE estimates without labels (analyzer/performance); SLOs name them too. */
+export type CbpeMetric = 'accuracy' | 'precision' | 'recall' | 'f1' | 'roc_auc'
+
+/** Every metric CBPE estimates, in report order. */
+export const CBPE_METRICS: readonly CbpeMetric[] = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc']

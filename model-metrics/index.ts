@@ -47,3 +47,5 @@ export type {
   SliceMetrics,
   SliceResult,
 } from './types.ts'
+export { CBPE_METRICS } from './const.ts'
+export type { CbpeMetric } from './const.ts'

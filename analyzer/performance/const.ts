@@ -1,7 +1,5 @@
-import type { CbpeMetric } from './types.ts'
-
-/** Metrics CBPE estimates, in report order. */
-export const CBPE_METRICS: readonly CbpeMetric[] = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc']
+// The metric names live in model-metrics (SLO specs name them without loading the analyzer).
+export { CBPE_METRICS } from '../../model-metrics/index.ts'
 
 /** Confidence band half-width in sampling errors (NannyML `SAMPLING_ERROR_RANGE = 3`). */
 export const SAMPLING_ERROR_RANGE = 3

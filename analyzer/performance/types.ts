@@ -1,7 +1,8 @@
 import type { ClassificationMetric, MetricFailure, MetricOutcome } from '../../model-metrics/index.ts'
 
 /** Metrics CBPE estimates without labels (NannyML's binary CBPE set, less specificity and average precision). */
-export type CbpeMetric = 'accuracy' | 'precision' | 'recall' | 'f1' | 'roc_auc'
+import type { CbpeMetric } from '../../model-metrics/index.ts'
+export type { CbpeMetric }
 
 /** A monotone piecewise-linear map from score to probability: sklearn's `X_thresholds_`/`y_thresholds_`. */
 export interface IsotonicMap {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { CBPE_METRICS } from '../../analyzer/index.ts'
-import type { CbpeMetric } from '../../analyzer/index.ts'
+import { CBPE_METRICS } from '../../model-metrics/index.ts'
+import type { CbpeMetric } from '../../model-metrics/index.ts'
 import { CLASSIFICATION_METRICS, MULTICLASS_METRICS, REGRESSION_METRICS } from '../../model-metrics/index.ts'
 import type { Task } from '../../config/index.ts'
 import { LATENCY_BUCKETS_MS } from '../../store/index.ts'

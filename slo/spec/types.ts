@@ -1,4 +1,4 @@
-import type { CbpeMetric } from '../../analyzer/index.ts'
+import type { CbpeMetric } from '../../model-metrics/index.ts'
 import type { ClassificationMetric, MulticlassMetric, RegressionMetric } from '../../model-metrics/index.ts'
 import type { Task } from '../../config/index.ts'
 

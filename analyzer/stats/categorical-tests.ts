@@ -14,6 +14,16 @@ import type { Counts, StatOutcome } from './types.ts'
  * Drift when p < 0.05.
  */
 export function chiSquare(referenceCounts: Counts, currentCounts: Counts): StatOutcome {
+  return powerDivergence(referenceCounts, currentCounts, (observed, expected) => (observed - expected) ** 2 / expected)
+}
+
+/**
+ * A power-divergence test of the current counts against the reference shares scaled to the current total
+ * (Cressie–Read: chi-square and G are its members). `term` is a cell's contribution, given expected > 0; a cell
+ * the reference never produced makes the statistic +Infinity (p = 0); cells empty on both sides do not count;
+ * fewer than two categories give statistic 0, p = 1.
+ */
+export function powerDivergence(referenceCounts: Counts, currentCounts: Counts, term: (observed: number, expected: number) => number): StatOutcome {
   const totals = checkCounts(referenceCounts, currentCounts)
   if (!totals.ok) return totals
   const scale = totals.currentTotal / totals.referenceTotal
@@ -24,10 +34,10 @@ export function chiSquare(referenceCounts: Counts, currentCounts: Counts): StatO
     const expected = (referenceCounts[i] as number) * scale
     if (observed === 0 && expected === 0) continue
     categories++
-    statistic += expected === 0 ? Infinity : (observed - expected) ** 2 / expected
+    statistic += expected === 0 ? Infinity : term(observed, expected)
   }
   if (categories < 2) return { ok: true, statistic: 0, pValue: 1 }
-  const pValue = statistic === Infinity ? 0 : chiSquaredSf(statistic, categories - 1)
+  const pValue = statistic === Infinity ? 0 : chiSquaredSf(Math.max(0, statistic), categories - 1)
   return { ok: true, statistic, pValue }
 }
 

@@ -2,7 +2,7 @@
 // (fisher_exact_stattest.py) and the G-test (g_stattest.py), defined as SciPy 1.10.1 computes them.
 
 import { checkCounts } from './sample.ts'
-import { chiSquaredSf } from './special-functions.ts'
+import { powerDivergence } from './categorical-tests.ts'
 import type { Counts, StatOutcome } from './types.ts'
 
 // SciPy's fisher_exact treats probabilities within this relative distance of the observed table's as equal.
@@ -77,20 +77,6 @@ export function fisherExact(referenceCounts: Counts, currentCounts: Counts): Sta
  * one category in both windows gives statistic 0, p = 1. Drift when p < 0.1 (Evidently's default).
  */
 export function gTest(referenceCounts: Counts, currentCounts: Counts): StatOutcome {
-  const totals = checkCounts(referenceCounts, currentCounts)
-  if (!totals.ok) return totals
-  const scale = totals.currentTotal / totals.referenceTotal
-  let statistic = 0
-  let categories = 0
-  for (let i = 0; i < referenceCounts.length; i++) {
-    const observed = currentCounts[i] as number
-    const expected = (referenceCounts[i] as number) * scale
-    if (observed === 0 && expected === 0) continue
-    categories++
-    if (observed === 0) continue
-    statistic += expected === 0 ? Infinity : 2 * observed * Math.log(observed / expected)
-  }
-  if (categories < 2) return { ok: true, statistic: 0, pValue: 1 }
-  const pValue = statistic === Infinity ? 0 : chiSquaredSf(Math.max(0, statistic), categories - 1)
-  return { ok: true, statistic, pValue }
+  // An empty current cell contributes 0 (x ln x → 0).
+  return powerDivergence(referenceCounts, currentCounts, (observed, expected) => (observed === 0 ? 0 : 2 * observed * Math.log(observed / expected)))
 }

@@ -109,3 +109,32 @@ describe('two evaluators sharing one lease', () => {
     expect(r.leader && r.ok && r.transitions.map((t) => `${t.from}>${t.to}`)).toEqual(['pending>firing'])
   })
 })
+
+describe('alert listeners', () => {
+  it('hear an alert fire and resolve once each, after it is stored, and a failing listener does not stop the tick', async () => {
+    const model = 'listened'
+    const heard: string[] = []
+    const errors: unknown[] = []
+    const conditions = [observe(model, true), observe(model, true), observe(model, false)]
+    const evaluator = createEvaluator({
+      store: alerts,
+      lease: { holds: () => Promise.resolve(true) },
+      holder: 'solo',
+      generatorUrl: () => '',
+      collect: (nowMs) => Promise.resolve([conditions[(nowMs - T0) / MIN]!]),
+      listeners: [
+        async (activity) => {
+          // Stored before it is told: the history already has the event the listener hears of.
+          const stored = await alerts.history({ fromMs: T0 - MIN, toMs: T0 + 10 * MIN, model, limit: 100 })
+          for (const a of activity.filter((x) => x.labels.model === model)) heard.push(`${a.status}@${(a.atMs - T0) / MIN}:${stored.some((e) => e.eventId === a.eventId)}`)
+        },
+        () => Promise.reject(new Error('incident store down')),
+      ],
+      onListenerError: (e) => errors.push(e),
+    })
+    for (let i = 0; i < conditions.length; i++) expect((await evaluator.tick(T0 + i * MIN)).leader).toBe(true)
+    expect(heard).toEqual(['firing@0:true', 'resolved@2:true'])
+    // Alerts other tests left in the shared store resolve in the first tick too: the failing listener heard those.
+    expect(errors.length).toBeGreaterThanOrEqual(2)
+  })
+})

@@ -6,7 +6,7 @@ import { createAlertmanagerPush } from './alertmanager-push.ts'
 import { createEvaluator, type Evaluator, type Notifier, type TickResult } from './evaluator.ts'
 import type { LeasePort } from './lease.ts'
 import { AlertMetrics } from './metrics.ts'
-import type { AlertStore } from './ports.ts'
+import type { AlertListener, AlertStore } from './ports.ts'
 import { alertRoutes } from './routes.ts'
 import { createWebhookReceiver } from './webhook.ts'
 import { jobOf, modelRuleObservations, sloObservations, type AnalysisResultsPort, type RuleObservation } from './sources.ts'
@@ -28,6 +28,8 @@ export interface AlertingOptions {
   readonly baseUrl: () => string
   /** Extra notifiers (webhook receivers). */
   readonly notifiers?: readonly Notifier[]
+  /** Told of alerts that fire or resolve, from the evaluator and the Alertmanager intake (incidents, runbooks). */
+  readonly listeners?: readonly AlertListener[]
 }
 
 /** The alerts component: its routes, its evaluator and the schedule that ticks it. */
@@ -58,7 +60,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     ])
     return [...slo, ...models.flat()]
   }
-  const evaluator = createEvaluator({ store: options.store, lease: options.lease, holder: options.holder, collect, generatorUrl, notifiers: [...(push ? [push] : []), ...receivers, ...(options.notifiers ?? [])] })
+  const evaluator = createEvaluator({ store: options.store, lease: options.lease, holder: options.holder, collect, generatorUrl, notifiers: [...(push ? [push] : []), ...receivers, ...(options.notifiers ?? [])], listeners: options.listeners ?? [], onListenerError: (e) => options.onError('alert listener', e) })
   const tick = async (nowMs = options.now()): Promise<TickResult> => {
     const r = await evaluator.tick(nowMs)
     if (r.leader && r.ok) metrics.publish(r.alerts)
@@ -66,7 +68,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     return r
   }
   return {
-    routes: alertRoutes({ store: options.store, metrics, now: options.now, isTransient: options.isTransient }),
+    routes: alertRoutes({ store: options.store, metrics, now: options.now, isTransient: options.isTransient, listeners: options.listeners ?? [] }),
     evaluator,
     metrics,
     tick,

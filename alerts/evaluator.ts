@@ -1,5 +1,5 @@
 import type { LeasePort } from './lease.ts'
-import type { AlertEvent, AlertStore, StoredAlert } from './ports.ts'
+import type { AlertActivity, AlertEvent, AlertListener, AlertStore, StoredAlert } from './ports.ts'
 import { silencedBy } from './silences.ts'
 import type { RuleObservation } from './sources.ts'
 import { stepAlert, type AlertInstance, type AlertTransition, type HoldTimes } from './state.ts'
@@ -36,6 +36,10 @@ export interface EvaluatorOptions {
   /** Every rule's observations at `nowMs` (SLO tiers, model-health rules). */
   readonly collect: (nowMs: number) => Promise<readonly RuleObservation[]>
   readonly notifiers?: readonly Notifier[]
+  /** Told of alerts that fired or resolved in a tick, after they are stored (incidents, runbooks). */
+  readonly listeners?: readonly AlertListener[]
+  /** A listener's failure (the tick goes on; listeners reconcile on later activity). */
+  readonly onListenerError?: (error: unknown) => void
   /** Link back to the alert in Highway (`generatorURL`). */
   readonly generatorUrl: (fingerprint: string) => string
 }
@@ -170,6 +174,14 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
             generatorUrl: options.generatorUrl(i.fingerprint),
           }))
         for (const n of options.notifiers ?? []) n.offer(notifiable, nowMs)
+        const activity: AlertActivity[] = events.flatMap((e) =>
+          e.to === 'firing' || e.to === 'resolved'
+            ? [{ eventId: e.eventId, source: e.source, fingerprint: e.fingerprint, status: e.to, labels: e.labels, annotations: e.annotations, startsAtMs: e.activeAtMs, atMs: e.atMs, silenced: e.silencedBy.length > 0 }]
+            : [],
+        )
+        if (activity.length > 0) {
+          for (const listen of options.listeners ?? []) await listen(activity).catch((err: unknown) => options.onListenerError?.(err))
+        }
         return { leader: true, ok: true, transitions, alerts: [...next.values()].map((i) => toStored(i, nowMs)) }
       } catch (error) {
         // Storage failed mid-tick: forget the lease-held memory so the next tick restores from what was stored.

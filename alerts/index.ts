@@ -5,7 +5,7 @@ export { checkSilence, postableSilenceSchema, silencedBy, silenceMatches, silenc
 export type { Matcher, PostableSilence, Silence, SilenceState } from './silences.ts'
 export { jobOf, modelRuleObservations, sloObservations, SLO_ALERT_NAME, SOURCE_LABEL } from './sources.ts'
 export type { AnalysisResultsPort, RuleObservation, SavedAnalysis } from './sources.ts'
-export type { AlertEvent, AlertFilter, AlertSource, AlertStore, Delivery, HistoryFilter, StoredAlert } from './ports.ts'
+export type { AlertActivity, AlertEvent, AlertFilter, AlertListener, AlertSource, AlertStore, Delivery, HistoryFilter, StoredAlert } from './ports.ts'
 export { claimLeaseTerm, createClickHouseAlertStore } from './clickhouse-store.ts'
 export { createInProcessClaims, createTermLease } from './lease.ts'
 export type { ClaimTerm, LeasePort } from './lease.ts'

@@ -39,6 +39,34 @@ export interface AlertEvent {
   readonly detail: string
 }
 
+/**
+ * An alert that started firing or resolved, once stored: what incidents and runbooks react to. Highway's own
+ * transitions and Alertmanager's intake both produce it (an intake echo of Highway's own alert does not). The
+ * `eventId` is deterministic (the same webhook delivered again, or a retried tick, carries the same id), so a
+ * listener can be idempotent on it.
+ */
+export interface AlertActivity {
+  readonly eventId: string
+  readonly source: AlertSource
+  readonly fingerprint: string
+  readonly status: 'firing' | 'resolved'
+  readonly labels: Readonly<Record<string, string>>
+  readonly annotations: Readonly<Record<string, string>>
+  /** When the alert became active (Prometheus' activeAt; Alertmanager's startsAt). */
+  readonly startsAtMs: number
+  /** When it fired or resolved. */
+  readonly atMs: number
+  /** Muted by a Highway silence (notifications are not sent; history is kept). */
+  readonly silenced: boolean
+}
+
+/**
+ * Told of alert activity after it is stored. It may be called again with the same events (retries, concurrent
+ * deliveries), and must be idempotent on `eventId`. A throw fails the intake request (Alertmanager retries on
+ * 5xx); during evaluation it is reported and the tick goes on.
+ */
+export type AlertListener = (activity: readonly AlertActivity[]) => Promise<void>
+
 /** Filters of the current-state list. */
 export interface AlertFilter {
   readonly states?: readonly AlertState[]

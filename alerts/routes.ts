@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { AppError, defineRoute, type Principal, type Route } from '../server/index.ts'
 import { intakeRecords, webhookPayloadSchema } from './intake.ts'
 import type { AlertMetrics } from './metrics.ts'
-import type { AlertStore, StoredAlert } from './ports.ts'
+import type { AlertActivity, AlertListener, AlertStore, StoredAlert } from './ports.ts'
 import { checkSilence, postableSilenceSchema, silenceState, type Silence } from './silences.ts'
 
 /** What the alert routes need. */
@@ -13,6 +13,8 @@ export interface AlertRoutesOptions {
   readonly now: () => number
   /** Whether an error is a transient storage failure (Alertmanager retries 5xx, so only those may be 5xx). */
   readonly isTransient: (err: unknown) => boolean
+  /** Told of each intake's firing and resolved alerts once stored (echoes of Highway's own alerts left out). */
+  readonly listeners?: readonly AlertListener[]
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
@@ -59,6 +61,15 @@ const silenceView = z.object({
 const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true')
 const fingerprintParams = z.object({ fingerprint: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 lower-case hex digits') })
 const allowedModels = (p: Principal): readonly string[] | undefined => (p.models ? [...p.models] : undefined)
+
+/** An intake's alerts as activity; Highway's own alerts coming back through Alertmanager are its evaluator's. */
+function intakeActivity(events: ReturnType<typeof intakeRecords>['events']): AlertActivity[] {
+  return events.flatMap((e) =>
+    e.labels.source === 'highway' || (e.to !== 'firing' && e.to !== 'resolved')
+      ? []
+      : [{ eventId: e.eventId, source: e.source, fingerprint: e.fingerprint, status: e.to, labels: e.labels, annotations: e.annotations, startsAtMs: e.activeAtMs, atMs: e.atMs, silenced: false }],
+  )
+}
 
 /** The routes of alerts, silences and the Alertmanager intake. */
 export function alertRoutes(options: AlertRoutesOptions): Route[] {
@@ -269,6 +280,8 @@ export function alertRoutes(options: AlertRoutesOptions): Route[] {
         try {
           await store.appendEvents(events)
           await store.saveStates(states)
+          const activity = intakeActivity(events)
+          if (activity.length > 0) for (const listen of options.listeners ?? []) await listen(activity)
         } catch (err) {
           options.metrics.intakePayloads.inc({ outcome: options.isTransient(err) ? 'unavailable' : 'failed' })
           throw err

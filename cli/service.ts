@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Config } from '../config/index.ts'
-import { createBudgetPolicy, createFreezeCheck, createSloReads, evaluateAndPublishAll, formatSpecError, loadSloDirectory, sloRoutes, SloMetrics, type ResolvedSlo } from '../slo/index.ts'
+import { createBudgetPolicy, createFreezeCheck, createSloReads, evaluateAndPublishAll, formatSpecError, loadSloDirectory, prepareLatencyCounts, sloRoutes, SloMetrics, type ResolvedSlo } from '../slo/index.ts'
 import { AnalyzerMetrics, analyzerRoutes, createAnalyzer, REFERENCE_MAX_BODY_BYTES, scheduleAnalysis, type ReferenceRecordParser } from '../analyzer/index.ts'
 import { createCollector, createRecordValidator, type Collector, type RecordValidator } from '../collector/index.ts'
 import { createAnalysisStore, createIngestWriter, findStoredRecords, latestAnalysisResult, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
@@ -133,6 +133,9 @@ export async function startService(options: { config: Config; components: readon
   for (const r of recovered.runs) logger.warn('abandoned training run marked failed', { model: r.model, run: r.runId, reason: r.reason })
   stops.push(() => releases.close())
   if (slos.length > 0) {
+    // Exact counts for latency thresholds between the rollup's buckets, before the first evaluation (docs/slo.md).
+    const latency = await prepareLatencyCounts({ store, slos })
+    if (latency.backfilled.length + latency.stopped.length > 0) logger.info('slo latency thresholds', { counted: latency.counted.map((c) => c.thresholdMs), backfilled: latency.backfilled, stopped: latency.stopped })
     const sloReads = createSloReads({ store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }), slos })
     routes.push(...sloRoutes({ reads: sloReads }))
     // Keep the gauges, the budget policy's freezes and the API's snapshot fresh between API calls.

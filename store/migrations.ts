@@ -17,7 +17,7 @@ import {
   referenceSamplesTable,
   referenceSetsTable,
 } from './analysis-schema.ts'
-import { labelOutcomesTable, labelOutcomesView, labelRollupTable, labelRollupView, SLO_RETAINED_TABLES, sloPolicyTransitionsTable } from './slo-schema.ts'
+import { labelOutcomesTable, labelOutcomesView, labelRollupTable, labelRollupView, latencyBelowTable, latencyThresholdsTable, SLO_RETAINED_TABLES, sloPolicyTransitionsTable } from './slo-schema.ts'
 import { auditLogTable, modelAliasesTable, modelVersionClaimsTable, modelVersionsTable, registryOutcomesTable, releaseEventsTable, trainingRunsTable } from './registry-schema.ts'
 
 /** One numbered, append-only schema change. Never edit a released migration: add the next number. */
@@ -85,6 +85,13 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     name: 'predictions merge column by column, so a background merge holds one column in memory, not all',
     statements: (ctx) => [modifySettings(ctx, 'predictions', PREDICTIONS_MERGE_SETTINGS)],
+  },
+  {
+    version: 8,
+    name: 'slo: exact latency counts for thresholds between the rollup buckets, and the thresholds counted',
+    // Tables only: the view that fills them is (re)created by the SLO component at start with the loaded
+    // thresholds (store/slo-latency.ts), since they live in the specs, not in the schema.
+    statements: (ctx) => [...createTable(ctx, latencyBelowTable.spec(ctx)), ...createTable(ctx, latencyThresholdsTable)],
   },
   {
     version: 10,

@@ -66,7 +66,7 @@ const SCRIPT = `
 export function statusPageHtml(options: { open: boolean }): string {
   return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Highway status</title><style>${STYLE}</style></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Highway status</title><link rel="icon" href="data:,"><style>${STYLE}</style></head>
 <body data-auth="${options.open ? 'open' : 'keys'}">
 <header><h1>Highway status</h1><span><a href="/demo" style="color:#fff">booking demo</a> · <button id="logout" type="button" hidden>Sign out</button></span></header>
 <main>

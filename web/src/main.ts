@@ -41,8 +41,10 @@ async function main(): Promise<void> {
       instrumentations: getWebInstrumentations({ captureConsole: true }),
     })
   }
-  // A test (and a curious developer) can reach the SDK from the console.
-  ;(window as unknown as { faro?: Faro }).faro = faro
+  // The SDK sets `window.faro` itself (read-only), for the console.
+  // The form answers once the SDK is set up; until then a submit would reload the page.
+  byId<HTMLButtonElement>('submit').disabled = false
+  document.body.dataset.ready = 'true'
 
   let current: { id: string; predicted: string; classes: string[] } | undefined
   byId<HTMLFormElement>('booking').addEventListener('submit', (event) => {
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
       byId('explanation').textContent = contributions.length
         ? `Why: ${contributions.map(([f, c]) => `${f} ${c >= 0 ? 'raises' : 'lowers'} the log-odds of ${positive} by ${Math.abs(c).toFixed(2)}`).join('; ')} (model version ${p.version}).`
         : `Model version ${p.version}.`
+      byId('triage').dataset.predictionId = p.id
       byId('triage').hidden = false
       byId('thanks').hidden = true
     })().catch((err: unknown) => {
@@ -92,4 +95,4 @@ async function main(): Promise<void> {
   byId('correct').addEventListener('click', answer(false))
 }
 
-void main()
+main().catch((err: unknown) => show(`The page could not start: ${err instanceof Error ? err.message : String(err)}`))

@@ -133,6 +133,26 @@ describe.skipIf(!hasBrowser)('the booking demo in Chromium', () => {
     expect(consoleErrors.filter((e) => !e.includes('booking page test exception'))).toEqual([])
     await page.close()
   }, 60_000)
+
+  it('quarantines a bad label with its reason and refuses a model the app may not label, keeping both events', async () => {
+    const page = await openPage('/demo')
+    await page.waitForSelector('body[data-ready="true"]')
+    await page.evaluate(() => {
+      const faro = (window as unknown as { faro: { api: { pushEvent(name: string, attributes: Record<string, string>): void } } }).faro
+      faro.api.pushEvent('label', { model: 'booking-spam', prediction_id: 'bad-label-1', label: 'x'.repeat(300) })
+      faro.api.pushEvent('label', { model: 'not-this-apps-model', prediction_id: 'refused-label-1', label: 'spam' })
+    })
+    const quarantined = await waitFor('the quarantined label', async () => (await rows<{ reasons: string[]; rules: string[] }>(`SELECT reasons, rules FROM highway.quarantine WHERE model = 'booking-spam' AND kind = 'label' AND record_id = 'bad-label-1'`))[0])
+    expect(quarantined.reasons.join(' ')).toMatch(/label/)
+    const bad = await waitFor('the bad label event', async () => (await faroRows(`name = 'label' AND prediction_id = 'bad-label-1'`))[0])
+    expect(bad).toMatchObject({ label_outcome: 'quarantined', app: APP })
+    expect(bad.label_error).toMatch(/label/)
+    const refused = await waitFor('the refused label event', async () => (await faroRows(`name = 'label' AND prediction_id = 'refused-label-1'`))[0])
+    expect(refused).toMatchObject({ label_outcome: 'refused', model: 'not-this-apps-model' })
+    expect(refused.label_error).toMatch(/may not send labels for model "not-this-apps-model"/)
+    expect((await rows(`SELECT 1 FROM highway.labels WHERE id IN ('bad-label-1', 'refused-label-1')`)).length).toBe(0)
+    await page.close()
+  }, 30_000)
 })
 
 describe.skipIf(!hasBrowser)('POST /v1/faro with the SDK\'s captured payloads', () => {

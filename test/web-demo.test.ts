@@ -156,7 +156,7 @@ describe.skipIf(!hasBrowser)('the booking demo in Chromium', () => {
 })
 
 describe.skipIf(!hasBrowser)('POST /v1/faro with the SDK\'s captured payloads', () => {
-  const post = (body: Buffer | string, headers: Record<string, string>) => fetch(`${service.url}/v1/faro`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })
+  const post = (body: Buffer | string, headers: Record<string, string>) => fetch(`${service.url}/v1/faro`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) })
   const sdkPayload = (): Captured => {
     const c = captured.find((x) => x.headers['content-type']?.startsWith('application/json') && x.body.length > 0)
     if (!c) throw new Error('no Faro payload was captured from the browser')

@@ -1,7 +1,7 @@
 // Bundles the web demo (web/src/main.ts and the Faro SDK) with esbuild into web/build/, with index.html and
 // style.css beside it: what Highway serves at /demo. Run by `npm run build` (scripts/build.mjs) and by the browser
 // tests' setup. No CDN: everything the page loads comes from that directory.
-/* global console, process */
+/* global console, process, URL */
 import { copyFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'

@@ -154,12 +154,10 @@ export function createHttpShell(options: HttpShellOptions): HttpShell {
       const wanted = String(req.headers['access-control-request-method'] ?? '').toLowerCase()
       const target = CORS_METHODS.map((m) => router.match(m, path)).find((r) => r.kind === 'found' && r.match.route.cors !== undefined && r.match.route.method === wanted)
       const targetCors = target?.kind === 'found' ? target.match.route.cors : undefined
-      const anyCors = CORS_METHODS.some((m) => {
-        const r = router.match(m, path)
-        return r.kind === 'found' && r.match.route.cors !== undefined
-      })
-      if (anyCors) {
-        res.once('finish', () => metrics.requestSeconds.observe({ method: 'OPTIONS', route: label, status: String(res.statusCode) }, (performance.now() - started) / 1000))
+      const corsRoute = CORS_METHODS.map((m) => router.match(m, path)).find((r) => r.kind === 'found' && r.match.route.cors !== undefined)
+      if (corsRoute?.kind === 'found') {
+        const preflightLabel = routeLabel(corsRoute.match.route.path)
+        res.once('finish', () => metrics.requestSeconds.observe({ method: 'OPTIONS', route: preflightLabel, status: String(res.statusCode) }, (performance.now() - started) / 1000))
         if (targetCors && origin !== undefined && targetCors.allows(origin)) {
           allowOrigin(res, targetCors, origin)
           res.setHeader('access-control-allow-methods', wanted.toUpperCase())

@@ -9,6 +9,7 @@ import { chromiumAvailable, launchChromium } from './support/browser.ts'
 import { SMALL_BOOKING_SPAM, trainSmallBookingSpam } from './support/booking-spam.ts'
 import { startTestService } from './support/service.ts'
 import { BOOKING_AVAILABILITY_SLO } from './support/slo-spec.ts'
+import { saveAnalysisResult } from '../store/index.ts'
 import { makeTempDir } from './support/temp-dir.ts'
 import { waitFor as waitForDefault } from './support/wait-for.ts'
 
@@ -257,11 +258,36 @@ describe.skipIf(!hasBrowser)('POST /v1/faro with the SDK\'s captured payloads', 
 
 describe.skipIf(!hasBrowser)('the status page', () => {
   it('renders SLOs, models with the active release and the other sections, with no console errors', async () => {
+    // Seeded: a drift result of the analyzer's shape, and a firing alert through the Alertmanager intake.
+    const now = Date.now()
+    await saveAnalysisResult(service.store, {
+      job: 'drift',
+      model: 'booking-spam',
+      version: '',
+      fromMs: now - 3_600_000,
+      toMs: now,
+      computedAtMs: now,
+      result: { features: [{ feature: 'message', kind: 'text', test: 'wasserstein', statistic: 0.42, p_value: null, drifted: true }] },
+    })
+    const startsAt = new Date(now - 60_000).toISOString()
+    const alert = { labels: { alertname: 'BookingLatency', model: 'booking-spam', severity: 'page' }, annotations: { summary: 'booking predictions are slow' } }
+    const intake = await fetch(`${service.url}/v1/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        version: '4', groupKey: '{}:{alertname="BookingLatency"}', truncatedAlerts: 0, status: 'firing', receiver: 'highway', groupLabels: { alertname: 'BookingLatency' },
+        commonLabels: alert.labels, commonAnnotations: alert.annotations, externalURL: 'http://alertmanager:9093',
+        alerts: [{ status: 'firing', ...alert, startsAt, endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://prometheus:9090/graph', fingerprint: 'c0c5e5d7b4b0a3f1' }],
+      }),
+    })
+    expect(intake.status, await intake.clone().text()).toBe(200)
     const errorsBefore = consoleErrors.length
     const page = await openPage('/')
     await page.waitForSelector('#section-models table')
     expect(await page.textContent('#section-models')).toMatch(/booking-spam[\s\S]*v1[\s\S]*bluegreen of v1/)
     expect(await page.textContent('#section-slos')).toContain('booking-availability')
+    expect(await page.textContent('#section-drift')).toMatch(/booking-spam[\s\S]*message[\s\S]*wasserstein[\s\S]*yes/)
+    expect(await page.textContent('#section-alerts')).toMatch(/BookingLatency[\s\S]*page[\s\S]*firing[\s\S]*booking predictions are slow/)
     expect(await page.locator('#section-slos svg.bar').count()).toBe(1)
     expect(await page.locator('#section-slos svg.spark, #section-slos .muted').count()).toBeGreaterThan(0)
     // Incidents and runbooks are not wired in this build: their sections say "none".

@@ -5,8 +5,8 @@ import { assertModelAllowed, assertScope } from './auth.ts'
 import { parseJsonBody, readBody, type BodyBudget } from './body.ts'
 import { AppError, toAppError } from './errors.ts'
 import { checkRequestOrigin, type OriginPolicy } from './request-guard.ts'
-import type { Reply, RequestListener, Route, RouteInput } from './route.ts'
-import { createRouter } from './router.ts'
+import type { CorsPolicy, Reply, RequestListener, Route, RouteInput } from './route.ts'
+import { createRouter, routeLabel } from './router.ts'
 import { parseOr400 } from './validate.ts'
 
 /** Something that can be told about unexpected failures. */
@@ -80,6 +80,20 @@ function queryOf(search: string): Record<string, string | string[]> {
   return out
 }
 
+const CORS_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
+
+function originOf(req: IncomingMessage): string | undefined {
+  const o = req.headers.origin
+  return typeof o === 'string' && o !== '' && o !== 'null' ? o : undefined
+}
+
+/** Adds the CORS answer headers of a route for an allowed origin (before anything is written, so errors carry them too). */
+function allowOrigin(res: ServerResponse, cors: CorsPolicy, origin: string): void {
+  res.setHeader('access-control-allow-origin', origin)
+  res.setHeader('vary', 'Origin')
+  if (cors.exposeHeaders?.length) res.setHeader('access-control-expose-headers', cors.exposeHeaders.join(', '))
+}
+
 /**
  * Builds the shell. Each request goes, in this order: route match (404/405) → Host and Origin checks → key (401) →
  * scope and model limit (403) → path and query validation (400) → body, read only now, within its limit and the
@@ -151,11 +165,33 @@ export function createHttpShell(options: HttpShellOptions): HttpShell {
       if (unexpected) logger.error('unhandled error', { method: req.method, route: label, error: err instanceof Error ? (err.stack ?? err.message) : String(err) })
       writeError(res, error)
     }
+    const cors = found.kind === 'found' ? found.match.route.cors : undefined
+    const origin = originOf(req)
     try {
-      checkRequestOrigin(req, options.origins)
+      checkRequestOrigin(req, options.origins, cors ? (o) => cors.allows(o) : undefined)
     } catch (err) {
       return fail(err)
     }
+    if (method === 'options' && found.kind !== 'found') {
+      // A CORS preflight of a route that allows other origins; answered 204 as Alloy's faro.receiver (rs/cors) does,
+      // with the allow headers for an allowed origin and none for another (the browser then refuses the request).
+      const wanted = String(req.headers['access-control-request-method'] ?? '').toLowerCase()
+      const target = CORS_METHODS.map((m) => router.match(m, path)).find((r) => r.kind === 'found' && r.match.route.cors !== undefined && r.match.route.method === wanted)
+      const targetCors = target?.kind === 'found' ? target.match.route.cors : undefined
+      const corsRoute = CORS_METHODS.map((m) => router.match(m, path)).find((r) => r.kind === 'found' && r.match.route.cors !== undefined)
+      if (corsRoute?.kind === 'found') {
+        const preflightLabel = routeLabel(corsRoute.match.route.path)
+        res.once('finish', () => metrics.requestSeconds.observe({ method: 'OPTIONS', route: preflightLabel, status: String(res.statusCode) }, (performance.now() - started) / 1000))
+        if (targetCors && origin !== undefined && targetCors.allows(origin)) {
+          allowOrigin(res, targetCors, origin)
+          res.setHeader('access-control-allow-methods', wanted.toUpperCase())
+          res.setHeader('access-control-allow-headers', targetCors.allowHeaders.join(', '))
+          if (targetCors.maxAgeSeconds !== undefined) res.setHeader('access-control-max-age', String(targetCors.maxAgeSeconds))
+        } else res.setHeader('vary', 'Origin')
+        return send(res, 204, undefined, undefined, undefined)
+      }
+    }
+    if (cors && origin !== undefined && cors.allows(origin)) allowOrigin(res, cors, origin)
     res.once('finish', () => metrics.requestSeconds.observe({ method: req.method ?? 'GET', route: label, status: String(res.statusCode) }, (performance.now() - started) / 1000))
     if (found.kind === 'none') return fail(new AppError('not_found', `no route for ${req.method} ${path.slice(0, 200)}`))
     if (found.kind === 'method') {

@@ -190,6 +190,57 @@ export const MIGRATIONS: readonly Migration[] = [
       }),
     ],
   },
+  {
+    version: 14,
+    name: 'faro: web events, measurements, logs and exceptions from the Grafana Faro SDK (faro_events)',
+    // Self-contained, like 11: faro/ writes it through its own adapter (faro/clickhouse-store.ts). One table with a
+    // `kind` column: the four kinds share their meta (app, session, page, browser) and are read together per session.
+    statements: (ctx) => [
+      ...createTable(ctx, {
+        name: 'faro_events',
+        columns: [
+          'app LowCardinality(String)',
+          'app_version LowCardinality(String)',
+          'environment LowCardinality(String)',
+          // event | measurement | log | exception
+          'kind LowCardinality(String)',
+          // event name, measurement type (web-vitals, …), log level or exception type
+          'name LowCardinality(String)',
+          "ts DateTime64(3, 'UTC')",
+          "received_at DateTime64(3, 'UTC')",
+          'session_id String',
+          'user_id String',
+          'page_url String',
+          'page_id String',
+          'browser_name LowCardinality(String)',
+          'browser_version LowCardinality(String)',
+          'browser_os LowCardinality(String)',
+          'browser_mobile UInt8',
+          'view LowCardinality(String)',
+          'message String',
+          'stacktrace String',
+          'attributes Map(String, String)',
+          'values Map(String, Float64)',
+          'trace_id String',
+          'span_id String',
+          // label events: the model and prediction they label, and what became of the label
+          'model LowCardinality(String)',
+          'prediction_id String',
+          // accepted | quarantined | refused ('' for other rows)
+          'label_outcome LowCardinality(String)',
+          'label_error String',
+          'idempotency_key String',
+        ],
+        engine: 'MergeTree',
+        partitionBy: 'toYYYYMM(ts)',
+        orderBy: '(app, kind, ts)',
+        ttl: `toDateTime(ts) + INTERVAL ${ctx.retentionDays} DAY`,
+        // A batch retried with the same Idempotency-Key inserts with the same token; the window outlasts any retry storm.
+        settings: { non_replicated_deduplication_window: 100_000 },
+        shardingKey: 'cityHash64(session_id)',
+      }),
+    ],
+  },
 ]
 
 /** The bookkeeping table, created before any migration runs. */

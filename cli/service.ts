@@ -4,7 +4,7 @@ import type { Config } from '../config/index.ts'
 import { createBudgetPolicy, createFreezeCheck, createSloReads, evaluateAndPublishAll, formatSpecError, loadSloDirectory, prepareLatencyCounts, sloRoutes, SloMetrics, type ResolvedSlo } from '../slo/index.ts'
 import { AnalyzerMetrics, analyzerRoutes, createAnalyzer, REFERENCE_MAX_BODY_BYTES, scheduleAnalysis, type ReferenceRecordParser } from '../analyzer/index.ts'
 import { createCollector, createRecordValidator, type Collector, type RecordValidator } from '../collector/index.ts'
-import { createAnalysisStore, createIngestWriter, findStoredRecords, latestAnalysisResult, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
+import { createAnalysisStore, createIngestWriter, findStoredRecords, latestAnalysisResult, openStore, readModelCounts, savedResultsEndingIn, StoreError, type Store } from '../store/index.ts'
 import { createCollectorSubmit, createQueuedPredictionLog, ModelServer, servingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
 import { createAuditLog, createRegistry, registryRoutes } from '../registry/index.ts'
 import { createReferenceSaver } from '../pipeline/train/index.ts'
@@ -26,6 +26,8 @@ import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import { Registry } from 'prom-client'
 import { claimLeaseTerm, createAlerting, createClickHouseAlertStore, createInProcessClaims, createTermLease } from '../alerts/index.ts'
+import { createRequestAuditWriter } from '../audit/index.ts'
+import { createClickHouseIncidentStore, createIncidents, importanceFromMetrics } from '../incidents/index.ts'
 
 /** Components `highway start` can run; each can also run alone so it scales out on its own. */
 export const COMPONENTS = ['collector', 'analyzer', 'slo', 'serving', 'alerts'] as const
@@ -171,6 +173,22 @@ export async function startService(options: { config: Config; components: readon
         ? (term: number, holder: string, nowMs: number) => claimLeaseTerm(store, { name: 'alerts-evaluator', term, holder, atMs: nowMs })
         : createInProcessClaims()
     const sloForAlerts = { store, metrics: new SloMetrics(new Registry()) }
+    // Incidents (incidents/, docs/incidents.md) hang on the alerts' listener hook and reconcile from the stored state.
+    const incidents = createIncidents({
+      store: createClickHouseIncidentStore(store),
+      audit,
+      alerts: () => alertStore.listStates({ states: ['firing', 'resolved'] }),
+      analysis: (job, model, fromMs, toMs) => savedResultsEndingIn(store, { job, model, version: '', fromMs, toMs }),
+      importance: async (model) => {
+        const champion = (await registry.aliases(model)).find((a) => a.alias === 'champion')
+        return importanceFromMetrics(champion ? (await registry.readVersion(model, champion.version))?.metrics : undefined)
+      },
+      registry: tools.registry,
+      now: Date.now,
+      onError: (what, err) => logger.warn(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }),
+    })
+    routes.push(...incidents.routes)
+    stops.push(incidents.start())
     const alerting = createAlerting({
       config: config.alerting,
       store: alertStore,
@@ -187,6 +205,7 @@ export async function startService(options: { config: Config; components: readon
       isTransient: (err) => err instanceof StoreError && err.transient,
       onError: (what, err) => logger.warn(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }),
       baseUrl: () => alertsBaseUrl,
+      listeners: [incidents.listener],
     })
     routes.push(...alerting.routes)
     stops.push(alerting.start())
@@ -195,8 +214,11 @@ export async function startService(options: { config: Config; components: readon
   let built: Record<string, unknown> | undefined
   const document = (): Record<string, unknown> => (built ??= buildOpenApiDocument(routes, { version: options.version }))
   routes.push(...systemRoutes({ registry: http.registry, readiness, document }))
+  // Each use of an operate or admin key on a state-changing route goes to the audit trail, batched off the request path.
+  const requestAudit = createRequestAuditWriter({ audit, registry: tools.registry, onError: (err) => logger.warn('audit write failed (kept queued)', { error: err instanceof Error ? err.message : String(err) }) })
   const shell = createHttpShell({
     routes,
+    audit: requestAudit.record,
     auth,
     bodies,
     metrics: http,
@@ -247,6 +269,7 @@ export async function startService(options: { config: Config; components: readon
           server.closeIdleConnections()
         })
         for (const stop of stops) stop()
+        await requestAudit.flush().catch(() => undefined)
         await serving?.close()
         await servingLog?.close()
         await collector.close()

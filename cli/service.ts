@@ -122,7 +122,17 @@ export async function startService(options: { config: Config; components: readon
   // Model registry and releases: reads need only the store; releases drive the model server when it runs here,
   // refused while the error budget policy froze the model (except fixes and rollbacks).
   const registry = createRegistry({ store, artifactsDir: config.registry.artifactsDir })
-  const audit = createAuditLog(store)
+  const auditLog = createAuditLog(store)
+  // Each use of an operate or admin key on a state-changing route goes to the audit trail, batched off the request
+  // path; reads of the trail first write what is queued, so they see every request answered before them.
+  const requestAudit = createRequestAuditWriter({ audit: auditLog, registry: tools.registry, onError: (err) => logger.warn('audit write failed (kept queued)', { error: err instanceof Error ? err.message : String(err) }) })
+  const audit: typeof auditLog = {
+    ...auditLog,
+    read: async (q) => {
+      await requestAudit.flush()
+      return auditLog.read(q)
+    },
+  }
   // Only configured models are registered, released and served (an operate key cannot bring in an unknown name).
   const configuredModels = new Set(config.models.map((m) => m.name))
   const releases: ReleaseController = createReleaseController({ store, registry, audit, ...(serving ? { serving } : {}), freeze: createFreezeCheck(store), logger, models: configuredModels })
@@ -214,8 +224,6 @@ export async function startService(options: { config: Config; components: readon
   let built: Record<string, unknown> | undefined
   const document = (): Record<string, unknown> => (built ??= buildOpenApiDocument(routes, { version: options.version }))
   routes.push(...systemRoutes({ registry: http.registry, readiness, document }))
-  // Each use of an operate or admin key on a state-changing route goes to the audit trail, batched off the request path.
-  const requestAudit = createRequestAuditWriter({ audit, registry: tools.registry, onError: (err) => logger.warn('audit write failed (kept queued)', { error: err instanceof Error ? err.message : String(err) }) })
   const shell = createHttpShell({
     routes,
     audit: requestAudit.record,

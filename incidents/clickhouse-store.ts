@@ -36,6 +36,7 @@ export interface IncidentStore {
 }
 
 type Row = Record<string, unknown>
+const KIND_RANK: Readonly<Record<IncidentEvent['kind'], number>> = { opened: 0, alert_firing: 1, status: 2, assignee: 2, note: 2, alert_resolved: 3, resolved: 4 }
 const iso = (v: number): string => new Date(v).toISOString()
 
 const COLUMNS = `id, group_key, status, severity, title, models, slos, toUnixTimestamp64Milli(onset_at) AS onset_ms, toUnixTimestamp64Milli(opened_at) AS opened_ms,
@@ -192,7 +193,8 @@ export function createClickHouseIncidentStore(store: Store): IncidentStore {
          FROM ${events} WHERE incident_id = {id:String} ORDER BY at_ms, event_id LIMIT 1 BY event_id`,
         { id: incidentId },
       )
-      return rows.map(toEvent).sort((a, b) => a.atMs - b.atMs || a.eventId.localeCompare(b.eventId))
+      // Entries of one instant in the order they happen: opened, alerts firing, changes, alerts resolving, resolved.
+      return rows.map(toEvent).sort((a, b) => a.atMs - b.atMs || KIND_RANK[a.kind] - KIND_RANK[b.kind] || a.eventId.localeCompare(b.eventId))
     },
     async seenAlertKeys(keys) {
       if (keys.length === 0) return new Set()

@@ -33,6 +33,9 @@ export interface RequestAuditWriterOptions {
   readonly maxQueued?: number
   /** Largest batch per insert. */
   readonly maxBatch?: number
+  /** After a failed write, the next request retries only this much later (default 1 s); `flush` retries at once. */
+  readonly retryAfterMs?: number
+  readonly now?: () => number
 }
 
 const outcomeOf = (status: number): AuditEntry['outcome'] => (status < 400 ? 'done' : status < 500 ? 'refused' : 'failed')
@@ -50,7 +53,9 @@ export function createRequestAuditWriter(options: RequestAuditWriterOptions): Re
   const dropped = new Counter({ name: 'highway_audit_dropped_total', help: 'Audit entries dropped because the queue was full while storage failed.', registers: [options.registry] })
   let queue: AuditEntry[] = []
   let writing: Promise<void> | undefined
-  let failedLast = false
+  let failedAtMs: number | null = null
+  const now = options.now ?? Date.now
+  const retryAfterMs = options.retryAfterMs ?? 1000
 
   const drain = async (): Promise<void> => {
     while (queue.length > 0) {
@@ -58,10 +63,10 @@ export function createRequestAuditWriter(options: RequestAuditWriterOptions): Re
       try {
         await options.audit.recordMany(batch)
         queue = queue.slice(batch.length)
-        failedLast = false
+        failedAtMs = null
       } catch (err) {
         failures.inc()
-        failedLast = true
+        failedAtMs = now()
         options.onError(err)
         // Stop here; the batch stays queued and is retried by the next record or flush.
         return
@@ -92,12 +97,12 @@ export function createRequestAuditWriter(options: RequestAuditWriterOptions): Re
         queue = queue.slice(over)
         dropped.inc(over)
       }
-      // After a failure, wait for the next flush/record to retry rather than hammering a failing store per request.
-      if (!failedLast || writing === undefined) void kick()
+      // A write in progress picks the entry up; after a failure, retry at most every retryAfterMs rather than per request.
+      if (writing === undefined && (failedAtMs === null || now() - failedAtMs >= retryAfterMs)) void kick()
     },
     async flush() {
       if (writing) await writing
-      await kick()
+      if (queue.length > 0) await kick()
     },
     get queued() {
       return queue.length

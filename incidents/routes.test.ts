@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { dispatch } from '../cli/dispatch.ts'
+import { parseInvocation } from '../cli/parse-invocation.ts'
 import { hashSecret } from '../server/index.ts'
 import { startTestService } from '../test/support/service.ts'
 
@@ -165,5 +167,27 @@ describe('incidents from the Alertmanager intake', () => {
   it('does not reopen a resolved incident when a firing delivery of its alert is retried', async () => {
     await call('POST', '/v1/alertmanager', keys.operate, webhook('firing', latency))
     expect(await incidentsOf('booking-spam')).toHaveLength(1)
+  })
+
+  it('prints the list, one incident and its postmortem skeleton through highway incident', async () => {
+    const run = async (...argv: string[]) => {
+      const inv = parseInvocation(['incident', ...argv, '--url', svc.url, '--api-key', keys.read], 'test')
+      if (inv.kind !== 'run') throw new Error(`not a command: ${inv.stderr ?? ''}`)
+      let out = ''
+      let err = ''
+      const code = await dispatch(inv, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: {}, version: 'test' })
+      return { code, out, err }
+    }
+    const list = await run('list', '--status', 'resolved')
+    expect(list).toMatchObject({ code: 0 })
+    expect(list.out).toContain(id)
+    const json = JSON.parse((await run('list', '--json')).out)
+    expect(json.incidents[0].id).toBe(id)
+    const md = await run('show', id, '--markdown')
+    expect(md.code).toBe(0)
+    for (const section of ['## Summary', '## Impact', '## Detection', '## Root causes', '## Trigger', '## Resolution', '## Timeline', '## Action items']) expect(md.out).toContain(section)
+    expect(md.out).toContain('BookingLatency')
+    expect((await run('show')).code).toBe(2)
+    expect(await run('show', 'inc-00000000000000000000')).toMatchObject({ code: 1, err: expect.stringContaining('404') })
   })
 })

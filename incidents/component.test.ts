@@ -18,7 +18,7 @@ let incidents: Incidents
 let alertStates: StoredAlert[] = []
 const onsetMs = Date.parse('2026-12-07T10:00:00Z')
 const min = 60_000
-let nowMs = onsetMs + 30 * min
+const nowMs = onsetMs + 30 * min
 
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`../test/fixtures/onnx/${name}`, import.meta.url)))
 

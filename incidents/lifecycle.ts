@@ -25,11 +25,12 @@ export const SYSTEM_ACTOR = 'highway'
 /** An invalid manual change: a transition the lifecycle does not allow. */
 export class TransitionError extends Error {
   override readonly name = 'TransitionError'
-  constructor(
-    readonly from: IncidentStatus,
-    readonly to: IncidentStatus,
-  ) {
+  readonly from: IncidentStatus
+  readonly to: IncidentStatus
+  constructor(from: IncidentStatus, to: IncidentStatus) {
     super(`status: cannot go from "${from}" to "${to}"; from "${from}" an incident may go to ${TRANSITIONS[from].length > 0 ? TRANSITIONS[from].map((s) => `"${s}"`).join(', ') : 'nothing (it is final)'}`)
+    this.from = from
+    this.to = to
   }
 }
 

@@ -124,6 +124,18 @@ describe('probable causes on the constructed case', () => {
   })
 })
 
+describe('the listener', () => {
+  it('opens one incident for two page alerts of one model delivered at once, each in its timeline once', async () => {
+    const a = page({ fingerprint: '1111111111111111', labels: { alertname: 'A', severity: 'page', model: 'checkout' } })
+    const b = page({ fingerprint: '2222222222222222', labels: { alertname: 'B', severity: 'page', model: 'checkout' } })
+    await Promise.all([incidents.listener([a]), incidents.listener([b]), incidents.listener([b, a])])
+    const list = await incidents.list({ model: 'checkout' })
+    expect(list).toHaveLength(1)
+    expect(list[0]!.alerts.map((x) => x.alertname).sort()).toEqual(['A', 'B'])
+    expect((await incidents.detail(list[0]!.id))!.timeline.filter((t) => t.kind === 'alert_firing')).toHaveLength(2)
+  })
+})
+
 describe('the reconcile tick', () => {
   it('opens an incident for a firing page alert whose activity a crash missed, once however often it ticks', async () => {
     const missed = page({ fingerprint: 'fedcba9876543210', labels: { alertname: 'SloErrorBudgetBurn', severity: 'page', slo: 'booking-availability', source: 'highway' }, startsAtMs: onsetMs + min })
@@ -138,7 +150,7 @@ describe('the reconcile tick', () => {
   it('resolves an incident whose alerts resolved while nobody listened', async () => {
     alertStates = alertStates.map((a) => ({ ...a, state: 'resolved', resolvedAtMs: nowMs }))
     await incidents.tick(nowMs)
-    const all = await incidents.list({})
-    expect(all.map((i) => i.status)).toEqual(['resolved', 'resolved'])
+    expect((await incidents.list({ model: 'booking' })).map((i) => i.status)).toEqual(['resolved'])
+    expect((await incidents.list({ slo: 'booking-availability' })).map((i) => i.status)).toEqual(['resolved'])
   })
 })

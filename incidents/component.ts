@@ -61,7 +61,7 @@ export interface Incidents {
   detail(id: string): Promise<IncidentDetail | null>
   /** A manual change; TransitionError for a transition the lifecycle forbids; null when the incident does not exist. */
   patch(id: string, patch: IncidentPatch, who: { actor: string; requestId: string }): Promise<Incident | null>
-  /** Ticks every `intervalMs`; returns the stop function. */
+  /** Ticks now and every `intervalMs` (a tick still running is not doubled); returns the stop function. */
   start(intervalMs?: number): () => void
 }
 
@@ -286,13 +286,16 @@ export function createIncidents(options: IncidentsOptions): Incidents {
     patch,
     start(intervalMs = 60_000) {
       let ticking = false
-      const timer = setInterval(() => {
+      const run = (): void => {
         if (ticking) return
         ticking = true
         tick()
           .catch((err: unknown) => options.onError('incident reconcile', err))
           .finally(() => (ticking = false))
-      }, intervalMs)
+      }
+      // Once at start: catches up with what a crash missed, and publishes the gauge before the first interval.
+      run()
+      const timer = setInterval(run, intervalMs)
       timer.unref()
       return () => clearInterval(timer)
     },

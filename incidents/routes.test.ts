@@ -146,8 +146,9 @@ describe('incidents from the Alertmanager intake', () => {
         expect.objectContaining({ component: 'http', action: 'PATCH /v1/incidents/{id}', status: 409 }),
       ]),
     )
-    // Reads are not uses to audit.
+    // Reads are not uses to audit, nor are requests whose key lacked the scope.
     expect(trail.some((e) => e.action.startsWith('GET '))).toBe(false)
+    expect((await call('GET', '/v1/audit?actor=reader', keys.admin)).json.entries).toEqual([])
   })
 
   it('resolves the incident when all its alerts have resolved, and counts open incidents by severity', async () => {
@@ -167,6 +168,13 @@ describe('incidents from the Alertmanager intake', () => {
   it('does not reopen a resolved incident when a firing delivery of its alert is retried', async () => {
     await call('POST', '/v1/alertmanager', keys.operate, webhook('firing', latency))
     expect(await incidentsOf('booking-spam')).toHaveLength(1)
+  })
+
+  it('documents its routes in /openapi.json with their scopes', async () => {
+    const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { 'x-highway-scope': string }>> }
+    expect(doc.paths['/v1/incidents']?.get?.['x-highway-scope']).toBe('read')
+    expect(doc.paths['/v1/incidents/{id}']?.get?.['x-highway-scope']).toBe('read')
+    expect(doc.paths['/v1/incidents/{id}']?.patch?.['x-highway-scope']).toBe('operate')
   })
 
   it('prints the list, one incident and its postmortem skeleton through highway incident', async () => {

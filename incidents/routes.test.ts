@@ -151,6 +151,18 @@ describe('incidents from the Alertmanager intake', () => {
     expect((await call('GET', '/v1/audit?actor=reader', keys.admin)).json.entries).toEqual([])
   })
 
+  it('audits silences (create, expire) and acknowledgements through the shell hook', async () => {
+    const silence = { matchers: [{ name: 'model', value: 'booking-spam', isRegex: false, isEqual: true }], startsAt: new Date(Date.now() - 1000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), createdBy: 'me', comment: 'deploy' }
+    const created = await call('POST', '/v1/silences', keys.admin, silence, { 'x-request-id': 'req-silence' })
+    expect(created.status).toBe(200)
+    await call('DELETE', `/v1/silences/${created.json.silenceID}`, keys.admin)
+    expect((await call('POST', `/v1/alerts/${latency.fingerprint}/ack`, keys.admin, {})).status).toBe(200)
+    const trail = (await call('GET', '/v1/audit?actor=root', keys.admin)).json.entries as Array<{ action: string; target: string; requestId: string }>
+    expect(trail.map((e) => e.action).sort()).toEqual(['DELETE /v1/silences/{id}', 'POST /v1/alerts/{fingerprint}/ack', 'POST /v1/silences'])
+    expect(trail.find((e) => e.action === 'POST /v1/silences')!.requestId).toBe('req-silence')
+    expect(trail.find((e) => e.action === 'DELETE /v1/silences/{id}')!.target).toBe(`/v1/silences/${created.json.silenceID}`)
+  })
+
   it('resolves the incident when all its alerts have resolved, and counts open incidents by severity', async () => {
     await call('POST', '/v1/alertmanager', keys.operate, webhook('resolved', latency))
     expect((await incidentsOf('booking-spam'))[0]!.status).toBe('investigating')

@@ -91,23 +91,42 @@ export function createHttpShell(options: HttpShellOptions): HttpShell {
     // Public routes (probes, the API document) ignore any key; every other route checks it before anything else.
     const principal: Principal = route.scope === 'public' ? PUBLIC : auth.authenticate(req.headers.authorization)
     if (route.scope !== 'public') assertScope(principal, route.scope)
-    const params: Record<string, string> = {}
-    for (const [name, raw] of Object.entries(rawParams)) {
-      try {
-        params[name] = decodeURIComponent(raw)
-      } catch {
-        throw new AppError('bad_request', `path.${name}: malformed percent-encoding`)
+    // Input refused from here to the handler is the caller's payload failing the route's rules: the route may count it.
+    const refuse = (err: unknown): never => {
+      if (err instanceof AppError && route.onRejected) {
+        try {
+          route.onRejected(err)
+        } catch {
+          // A counter's failure must not change the answer.
+        }
       }
+      throw err
     }
-    if (route.modelParam && route.scope !== 'public') assertModelAllowed(principal, params[route.modelParam]!)
-    const parsedParams = route.params ? parseOr400(route.params, params, 'path') : params
-    const parsedQuery = route.query ? parseOr400(route.query, queryOf(search), 'query') : undefined
+    let parsedParams: unknown
+    let parsedQuery: unknown
+    let body: unknown
     const maxBytes = route.maxBodyBytes ?? options.maxBodyBytes
     const read = () => readBody(req, res, { maxBytes, budget: bodies, ...(route.rawBody ? { accept: route.rawBody.accept } : {}) })
-    let body: unknown
-    if (route.body) {
-      const raw = await read()
-      body = parseOr400(route.body, raw.text.trim() === '' ? undefined : parseJsonBody(raw.text), 'body')
+    try {
+      const params: Record<string, string> = {}
+      for (const [name, raw] of Object.entries(rawParams)) {
+        try {
+          params[name] = decodeURIComponent(raw)
+        } catch {
+          throw new AppError('bad_request', `path.${name}: malformed percent-encoding`)
+        }
+      }
+      if (route.modelParam && route.scope !== 'public') assertModelAllowed(principal, params[route.modelParam]!)
+      parsedParams = route.params ? parseOr400(route.params, params, 'path') : params
+      parsedQuery = route.query ? parseOr400(route.query, queryOf(search), 'query') : undefined
+      if (route.body) {
+        const raw = await read()
+        body = parseOr400(route.body, raw.text.trim() === '' ? undefined : parseJsonBody(raw.text), 'body')
+      }
+    } catch (err) {
+      // A model-limited key refused (403) is not a bad payload.
+      if (err instanceof AppError && err.code === 'forbidden') throw err
+      refuse(err)
     }
     const requestId = typeof req.headers['x-request-id'] === 'string' && REQUEST_ID.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID()
     const input: RouteInput<unknown, unknown, unknown> = { params: parsedParams, query: parsedQuery, body, principal, headers: req.headers, requestId, readBody: read }

@@ -17,7 +17,10 @@ export interface AlertingOptions {
   readonly store: AlertStore
   readonly lease: LeasePort
   readonly holder: string
-  /** The SLO statuses as of `nowMs` (the slo component's evaluation); absent without SLOs. */
+  /**
+   * The SLO statuses at the tick `nowMs`: the slo component's snapshot, which may be up to one evaluation interval
+   * older (the SLO windows are minutes to days long, so this shifts an alert by at most one tick); absent without SLOs.
+   */
   readonly sloStatuses?: (nowMs: number) => Promise<readonly SloStatus[]>
   readonly analysis: AnalysisResultsPort
   readonly registry: Registry

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Config } from '../config/index.ts'
-import { createBudgetPolicy, createFreezeCheck, createSloReads, evaluateAndPublishAll, formatSpecError, loadSloDirectory, sloRoutes, SloMetrics, type ResolvedSlo } from '../slo/index.ts'
+import { readNamedVariable, resolveReceiverSecrets, type Config } from '../config/index.ts'
+import { createBudgetPolicy, createFreezeCheck, createSloReads, formatSpecError, loadSloDirectory, sloRoutes, SloMetrics, type ResolvedSlo, type SloReads, type SloStatus } from '../slo/index.ts'
 import { AnalyzerMetrics, analyzerRoutes, createAnalyzer, REFERENCE_MAX_BODY_BYTES, scheduleAnalysis, type ReferenceRecordParser } from '../analyzer/index.ts'
 import { createCollector, createRecordValidator, type Collector, type RecordValidator } from '../collector/index.ts'
 import { createAnalysisStore, createIngestWriter, findStoredRecords, latestAnalysisResult, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
@@ -24,7 +24,6 @@ import {
 } from '../server/index.ts'
 import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
-import { Registry } from 'prom-client'
 import { claimLeaseTerm, createAlerting, createClickHouseAlertStore, createInProcessClaims, createTermLease } from '../alerts/index.ts'
 
 /** Components `highway start` can run; each can also run alone so it scales out on its own. */
@@ -69,6 +68,8 @@ export async function startService(options: { config: Config; components: readon
     slos = loaded.specs
     logger.info('slos loaded', { dir: config.slos, slos: slos.map((s) => s.name) })
   }
+  // Webhook secrets named by `secretEnv` are read before storage opens: an unset variable stops the start, named.
+  const alertingConfig = options.components.includes('alerts') ? resolveReceiverSecrets(config.alerting, (name) => readNamedVariable(name)) : config.alerting
   const store = await openStore(
     config.storage.url
       ? { mode: 'server', url: config.storage.url, user: config.storage.user, password: config.storage.password, database: config.storage.database, retentionDays: config.storage.retentionDays, ...(config.storage.cluster ? { cluster: config.storage.cluster } : {}) }
@@ -132,8 +133,9 @@ export async function startService(options: { config: Config; components: readon
   for (const c of recovered.claims) logger.warn('abandoned version claim marked failed', { model: c.model, version: c.version, reason: c.reason })
   for (const r of recovered.runs) logger.warn('abandoned training run marked failed', { model: r.model, run: r.runId, reason: r.reason })
   stops.push(() => releases.close())
-  if (slos.length > 0) {
-    const sloReads = createSloReads({ store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }), slos })
+  // The SLO component's reads: its API, its refresh tick and the alerts' burn-rate tiers share one evaluation.
+  const sloReads: SloReads | undefined = slos.length > 0 ? createSloReads({ store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }), slos }) : undefined
+  if (sloReads) {
     routes.push(...sloRoutes({ reads: sloReads }))
     // Keep the gauges, the budget policy's freezes and the API's snapshot fresh between API calls.
     // One batched tick (one rollup read for every SLO); a tick still running when the next is due is joined, not doubled.
@@ -157,8 +159,8 @@ export async function startService(options: { config: Config; components: readon
     stops.push(scheduleAnalysis({ analyzer, models: config.models, metrics, logger }))
   }
   // Alerts (alerts/, docs/alerts.md): SLO burn-rate tiers and model-health rules evaluated on a schedule; only the
-  // lease holder records and notifies. SLOs are evaluated through the slo component's public tick into a registry
-  // nobody scrapes (the slo component publishes the served gauges and moves the budget policy itself).
+  // lease holder records and notifies. The tiers come from the SLO component's snapshot: one no older than an
+  // alert evaluation interval is reused, else the tick evaluates (once, for the API, the gauges and the policy too).
   let alertsBaseUrl = ''
   if (options.components.includes('alerts')) {
     const alertStore = createClickHouseAlertStore(store)
@@ -167,15 +169,12 @@ export async function startService(options: { config: Config; components: readon
       store.mode === 'server'
         ? (term: number, holder: string, nowMs: number) => claimLeaseTerm(store, { name: 'alerts-evaluator', term, holder, atMs: nowMs })
         : createInProcessClaims()
-    const sloForAlerts = { store, metrics: new SloMetrics(new Registry()) }
     const alerting = createAlerting({
-      config: config.alerting,
+      config: alertingConfig,
       store: alertStore,
       lease: createTermLease({ leaseSeconds, claim }),
       holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-      ...(slos.length > 0
-        ? { sloStatuses: async (nowMs: number) => (await evaluateAndPublishAll({ ...sloForAlerts, now: () => nowMs }, slos)).flatMap((o) => (o.ok ? [o.status] : [])) }
-        : {}),
+      ...(sloReads ? { sloStatuses: sloStatusesOf(sloReads, alertingConfig.evaluationInterval * 1000) } : {}),
       analysis: {
         latest: async (job, model) => (await latestAnalysisResult(store, { job, model, version: '' })) ?? null,
       },
@@ -252,6 +251,14 @@ export async function startService(options: { config: Config; components: readon
       return closing
     },
   }
+}
+
+/**
+ * The SLO statuses the alerts evaluate: the SLO component's newest snapshot when it is younger than `maxAgeMs`
+ * (its refresh tick ran within one alert interval), else one evaluation shared with every other reader.
+ */
+function sloStatusesOf(reads: SloReads, maxAgeMs: number): () => Promise<SloStatus[]> {
+  return async () => [...(await reads.snapshot(maxAgeMs)).statuses.values()]
 }
 
 /** Reference records are prediction records with an optional label, checked by the collector's validators. */

@@ -22,6 +22,8 @@ export const COMMANDS: CommandTable = {
   models: async () => (await import('./model-commands.ts')).modelCommand,
   release: async () => (await import('./model-commands.ts')).modelCommand,
   rollback: async () => (await import('./model-commands.ts')).modelCommand,
+  alerts: async () => (await import('./alerts-command.ts')).alertsCommand,
+  silence: async () => (await import('./silence-command.ts')).silenceCommand,
 }
 
 /** What dispatch needs from the process: output streams, the environment snapshot and the version. */

@@ -27,6 +27,11 @@ const FLAG_OPTIONS = {
   fix: { type: 'boolean' },
   steps: { type: 'string' },
   interval: { type: 'string' },
+  state: { type: 'string' },
+  matcher: { type: 'string', multiple: true },
+  duration: { type: 'string' },
+  comment: { type: 'string' },
+  author: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 

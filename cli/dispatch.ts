@@ -23,6 +23,8 @@ export const COMMANDS: CommandTable = {
   release: async () => (await import('./model-commands.ts')).modelCommand,
   rollback: async () => (await import('./model-commands.ts')).modelCommand,
   incident: async () => (await import('./incident-command.ts')).incidentCommand,
+  alerts: async () => (await import('./alerts-command.ts')).alertsCommand,
+  silence: async () => (await import('./silence-command.ts')).silenceCommand,
 }
 
 /** What dispatch needs from the process: output streams, the environment snapshot and the version. */

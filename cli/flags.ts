@@ -29,6 +29,11 @@ const FLAG_OPTIONS = {
   interval: { type: 'string' },
   markdown: { type: 'boolean' },
   status: { type: 'string' },
+  state: { type: 'string' },
+  matcher: { type: 'string', multiple: true },
+  duration: { type: 'string' },
+  comment: { type: 'string' },
+  author: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 

@@ -44,6 +44,8 @@ export function createKit(): DashboardKit {
   }
 }
 
+// Variable queries are strings: the dashboard schema allows an object only of objects, and both the plugin
+// (metricFindQuery takes a string as rawSql) and Prometheus (label_values) read the string form.
 /** The SQL of the `model` variable (also run by the chDB tests). */
 export const MODEL_VARIABLE_SQL = 'SELECT DISTINCT model FROM prediction_rollup_1m ORDER BY model'
 /** The SQL of the `version` variable (also run by the chDB tests). */
@@ -57,7 +59,7 @@ export function modelVariable(): QueryVariableBuilder {
   return new QueryVariableBuilder('model')
     .label('Model')
     .datasource(CLICKHOUSE)
-    .query({ rawSql: MODEL_VARIABLE_SQL, editorType: 'sql', format: 1 })
+    .query(MODEL_VARIABLE_SQL)
     .definition(MODEL_VARIABLE_SQL)
     .refresh(VariableRefresh.OnTimeRangeChanged)
     .sort(VariableSort.AlphabeticalAsc)
@@ -73,7 +75,7 @@ export function versionVariable(): QueryVariableBuilder {
   return new QueryVariableBuilder('version')
     .label('Version')
     .datasource(CLICKHOUSE)
-    .query({ rawSql: VERSION_VARIABLE_SQL, editorType: 'sql', format: 1 })
+    .query(VERSION_VARIABLE_SQL)
     .definition(VERSION_VARIABLE_SQL)
     .refresh(VariableRefresh.OnTimeRangeChanged)
     .sort(VariableSort.AlphabeticalAsc)
@@ -90,7 +92,7 @@ export function sloVariable(): QueryVariableBuilder {
   return new QueryVariableBuilder('slo')
     .label('SLO')
     .datasource(PROMETHEUS)
-    .query({ query: SLO_VARIABLE_QUERY, refId: 'PrometheusVariableQueryEditor-VariableQuery', qryType: 1 })
+    .query(SLO_VARIABLE_QUERY)
     .definition(SLO_VARIABLE_QUERY)
     .refresh(VariableRefresh.OnTimeRangeChanged)
     .sort(VariableSort.AlphabeticalAsc)

@@ -55,7 +55,7 @@ ORDER BY time`, { time: 'DateTime', candidate: 'String', weight_percent: 'Float6
       new TimeSeries().id(SERVING_PANELS.loggedLatency).title('Logged latency p99 by version (ClickHouse rollup)').unit('ms').span(12).height(8).datasource(CLICKHOUSE)
         .description('From every logged prediction (prediction_rollup_1m), served by Highway or by the service that logs them.')
         .withTarget(kit.ch('A', `
-SELECT $__timeInterval(minute) AS time, version, quantilesTDigestMerge(0.5, 0.9, 0.95, 0.99)(latency_quantiles)[4] AS p99_ms
+SELECT $__timeInterval(minute) AS time, version, toFloat64(quantilesTDigestMerge(0.5, 0.9, 0.95, 0.99)(latency_quantiles)[4]) AS p99_ms
 FROM prediction_rollup_1m
 WHERE model = '\${model}' AND $__conditionalAll(version IN (\${version}), $version) AND $__timeFilter(minute)
 GROUP BY time, version

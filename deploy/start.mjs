@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto'
 import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import process from 'node:process'
+import { fileURLToPath, URL } from 'node:url'
 import { parse, stringify } from 'yaml'
 
 /** The API keys of the stack: which secret file, which scopes. Prometheus scrapes, Alertmanager posts, you administer. */

@@ -10,6 +10,8 @@ import { parseConfig, readEnv } from '../config/index.ts'
 import { loadSloDirectory } from '../slo/spec/index.ts'
 import { ruleSlosFromSpecs, writeRuleFiles } from '../slo/rules/index.ts'
 import { makeTempDir } from './support/temp-dir.ts'
+// deploy/start.mjs is plain JavaScript (it runs in the image as is); deploy/start.d.mts types it.
+import { stackConfig, STACK_KEYS } from '../deploy/start.mjs'
 
 // There is no Docker engine here (and `docker compose config` needs one), so this checks what compose would:
 // the file against the Compose Specification schema, mounts, images, ports, environment and secrets against
@@ -17,11 +19,6 @@ import { makeTempDir } from './support/temp-dir.ts'
 
 // ajv 6 (draft-07, the draft of the vendored schema) is installed through eslint; no new dependency.
 const Ajv = createRequire(import.meta.url)('ajv') as new (options: object) => { compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown[] | null } }
-// deploy/start.mjs is plain JavaScript (it runs in the image before anything is compiled).
-const { stackConfig, STACK_KEYS } = (await import('../deploy/start.mjs')) as {
-  stackConfig(base: string, secrets: Record<string, string>): unknown
-  STACK_KEYS: Array<{ id: string; file: string; scopes: string[] }>
-}
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8')

@@ -14,6 +14,7 @@ export const COMMANDS: CommandTable = {
   demo: async () => (await import('./demo.ts')).demoCommand,
   slo: async () => (await import('./slo-commands.ts')).sloCommand,
   rules: async () => (await import('./rules-command.ts')).rulesCommand,
+  dashboards: async () => (await import('./dashboards-command.ts')).dashboardsCommand,
   drift: async () => (await import('./analysis-commands.ts')).analysisCommand,
   quality: async () => (await import('./analysis-commands.ts')).analysisCommand,
   performance: async () => (await import('./analysis-commands.ts')).analysisCommand,

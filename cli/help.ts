@@ -2,7 +2,7 @@
 import { DEFAULT_REPORT_BUCKETS, MAX_REPORT_BUCKETS } from './report-buckets.ts'
 
 /** The commands `highway` knows, in the order the overview lists them. */
-export const COMMAND_NAMES = ['start', 'migrate', 'demo', 'slo', 'rules', 'drift', 'quality', 'performance', 'report', 'train', 'models', 'release', 'rollback', 'alerts', 'silence', 'incident'] as const
+export const COMMAND_NAMES = ['start', 'migrate', 'demo', 'slo', 'rules', 'dashboards', 'drift', 'quality', 'performance', 'report', 'train', 'models', 'release', 'rollback', 'alerts', 'silence', 'incident'] as const
 /** One `highway` command. */
 export type CommandName = (typeof COMMAND_NAMES)[number]
 /**
@@ -45,6 +45,7 @@ Commands:
   demo                run the end-to-end demo on the embedded store and print what it saw
   slo validate DIR    check OpenSLO v1 specs (default: the config's slos: directory)
   rules --out DIR     write Sloth-style Prometheus rules for Prometheus-sourced SLOs (see rules --help)
+  dashboards --out DIR  write the Grafana dashboards as JSON (grafana/dashboards is the committed copy)
   drift               drift of a model's window against its reference (from a running service)
   quality             data quality of a window (from a running service)
   performance         realised and estimated performance of a window (from a running service)
@@ -88,6 +89,14 @@ Checks every OpenSLO v1 document (SLO, SLI, AlertPolicy, AlertCondition, Service
 (default: the config's slos: directory), resolves references, and with --config also checks models,
 features and metrics. Exit code 1 when a spec is invalid; each error names the file, the path and the rule.
   --json          print one JSON document
+  -h, --help      this help`,
+  dashboards: `Usage: highway dashboards --out DIR [--json]
+
+Writes Highway's Grafana dashboards (SLO overview, model health, serving, collector, incidents) into DIR as
+<uid>.json, built from grafana/*.ts. They read the datasources of grafana/provisioning (Prometheus uid prometheus,
+ClickHouse uid clickhouse). \`npm run dashboards\` regenerates the committed copy in grafana/dashboards.
+  --out DIR       where to write (created when missing)
+  --json          print {files}
   -h, --help      this help`,
   rules: `Usage: highway rules --out DIR [--slos DIR] [--period-sli exact|sloth-optimized] [--config F] [--json]
 

@@ -78,6 +78,17 @@ export async function startService(options: { config: Config; components: readon
   const withAnalyzer = options.components.includes('analyzer')
   // Background work (SLO gauge refresh, analysis schedules) to stop on close.
   const stops: Array<() => void> = []
+  // Background reads (SLO and stored-result refreshes) still running at close: awaited before the store closes.
+  const background = new Set<Promise<unknown>>()
+  const track = (work: Promise<unknown> | undefined): void => {
+    if (!work) return
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    )
+    background.add(settled)
+    void settled.then(() => background.delete(settled))
+  }
   const http = new HttpMetrics()
   const auth = new Authenticator(config.auth.keys)
   const bodies = new BodyBudget(config.ingest.maxInflightBodyBytes)
@@ -135,17 +146,20 @@ export async function startService(options: { config: Config; components: readon
   if (slos.length > 0) {
     const sloReads = createSloReads({ store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }), slos })
     routes.push(...sloRoutes({ reads: sloReads }))
-    // Keep the gauges, the budget policy's freezes and the API's snapshot fresh between API calls.
-    // One batched tick (one rollup read for every SLO); a tick still running when the next is due is joined, not doubled.
+    // Keep the gauges, the budget policy's freezes and the API's snapshot fresh between API calls: warmed now, then
+    // refreshed ahead of the staleness bound (one batched rollup read for every SLO, never two at once), so no read waits.
     const warn = (slo: string, err: unknown) => logger.warn('slo evaluation failed', { slo, error: err instanceof Error ? err.message : String(err) })
-    const refresh = setInterval(() => {
-      void sloReads.refresh().then(
-        (snapshot) => {
-          for (const f of snapshot.failures) warn(f.name, f.error)
-        },
-        (err: unknown) => warn('*', err),
+    const tickSlos = () =>
+      track(
+        sloReads.tick(Date.now())?.then(
+          (snapshot) => {
+            for (const f of snapshot.failures) warn(f.name, f.error)
+          },
+          (err: unknown) => warn('*', err),
+        ),
       )
-    }, 30_000)
+    tickSlos()
+    const refresh = setInterval(tickSlos, 5_000)
     refresh.unref()
     stops.push(() => clearInterval(refresh))
   }
@@ -155,6 +169,12 @@ export async function startService(options: { config: Config; components: readon
     // A reference body counts against the shared in-flight budget, so it may not exceed it.
     routes.push(...analyzerRoutes({ analyzer, models: config.models, metrics, maxReferenceBodyBytes: Math.min(REFERENCE_MAX_BODY_BYTES, config.ingest.maxInflightBodyBytes) }))
     stops.push(scheduleAnalysis({ analyzer, models: config.models, metrics, logger }))
+    // Stored results warmed now and read again ahead of their bound, so a stored drift/quality read never waits.
+    const tickSaved = () => track(analyzer.tick(Date.now(), config.models))
+    tickSaved()
+    const savedRefresh = setInterval(tickSaved, 1_000)
+    savedRefresh.unref()
+    stops.push(() => clearInterval(savedRefresh))
   }
   // Alerts (alerts/, docs/alerts.md): SLO burn-rate tiers and model-health rules evaluated on a schedule; only the
   // lease holder records and notifies. SLOs are evaluated through the slo component's public tick into a registry
@@ -244,6 +264,7 @@ export async function startService(options: { config: Config; components: readon
           server.closeIdleConnections()
         })
         for (const stop of stops) stop()
+        await Promise.all(background)
         await serving?.close()
         await servingLog?.close()
         await collector.close()

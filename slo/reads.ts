@@ -13,13 +13,13 @@ export interface SloSnapshot {
 
 /** How old an evaluation may be when `GET /v1/slos` serves it (see docs/slo.md, "Reads under load"). */
 export interface StalenessBounds {
-  /** Younger than this: served as is. Default 15 s (half a tick). */
+  /** Younger than this: served as is; from this age a read or tick refreshes in the background. Default 15 s. */
   readonly freshMs: number
-  /** Between `freshMs` and this: served, and one evaluation starts in the background. Older: evaluated before answering. Default 60 s (two ticks). */
+  /** Between `freshMs` and this: served, and one evaluation starts in the background. Older: evaluated before answering. Default 60 s. */
   readonly maxMs: number
 }
 
-/** Default bounds: half of the 30-second tick, and two ticks. */
+/** Default bounds: 15 s, and 60 s (three refresh-ahead ages: an evaluation has 45 s before a read waits). */
 export const DEFAULT_STALENESS: StalenessBounds = { freshMs: 15_000, maxMs: 60_000 }
 
 /** The SLO reads the API and the background tick share. */

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readNamedVariable, resolveReceiverSecrets, type Config } from '../config/index.ts'
-import { createBudgetPolicy, createFreezeCheck, createSloReads, formatSpecError, loadSloDirectory, prepareLatencyCounts, sloRoutes, SloMetrics, type ResolvedSlo, type SloReads, type SloStatus } from '../slo/index.ts'
+import { createBudgetPolicy, createFreezeCheck, createSloReads, evaluateSlo, formatSpecError, loadSloDirectory, prepareLatencyCounts, sloRoutes, SloMetrics, type ResolvedSlo, type SloReads, type SloStatus } from '../slo/index.ts'
 import { AnalyzerMetrics, analyzerRoutes, createAnalyzer, REFERENCE_MAX_BODY_BYTES, scheduleAnalysis, type ReferenceRecordParser } from '../analyzer/index.ts'
 import { createCollector, createRecordValidator, ingestRecords, type Collector, type RecordValidator } from '../collector/index.ts'
 import { createClickHouseFaroStore, createFaroIntake, FaroMetrics, type FaroLabelSink } from '../faro/index.ts'
@@ -11,7 +11,7 @@ import { packagePath } from './package-root.ts'
 import { createStatusSources } from './status-sources.ts'
 import { createAnalysisStore, createIngestWriter, findStoredRecords, latestAnalysisResult, openStore, readModelCounts, savedResultsEndingIn, StoreError, type Store } from '../store/index.ts'
 import { createCollectorSubmit, createQueuedPredictionLog, ModelServer, servingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
-import { createAuditLog, createRegistry, registryRoutes } from '../registry/index.ts'
+import { createRegistry, registryRoutes } from '../registry/index.ts'
 import { createReferenceSaver } from '../pipeline/train/index.ts'
 import { createReleaseController, releaseRoutes, type ReleaseController } from '../serving/releases/index.ts'
 import {
@@ -30,7 +30,7 @@ import {
 import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import { claimLeaseTerm, createAlerting, createClickHouseAlertStore, createInProcessClaims, createTermLease, type AlertStore } from '../alerts/index.ts'
-import { createRequestAuditWriter } from '../audit/index.ts'
+import { createAuditLog, createRequestAuditWriter } from '../audit/index.ts'
 import { createClickHouseIncidentStore, createIncidents, importanceFromMetrics, type Incidents } from '../incidents/index.ts'
 
 /** Components `highway start` can run; each can also run alone so it scales out on its own. */
@@ -243,6 +243,7 @@ export async function startService(options: { config: Config; components: readon
         const champion = (await registry.aliases(model)).find((a) => a.alias === 'champion')
         return importanceFromMetrics(champion ? (await registry.readVersion(model, champion.version))?.metrics : undefined)
       },
+      ...(slos.length > 0 ? { budgetConsumed: (slo: string, fromMs: number, toMs: number) => budgetConsumedBetween(store, slos, slo, fromMs, toMs) } : {}),
       registry: tools.registry,
       now: Date.now,
       onError: (what, err) => logger.warn(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }),
@@ -351,6 +352,19 @@ export async function startService(options: { config: Config; components: readon
  */
 function sloStatusesOf(reads: SloReads, maxAgeMs: number): () => Promise<SloStatus[]> {
   return async () => [...(await reads.snapshot(maxAgeMs)).statuses.values()]
+}
+
+/**
+ * The share of an SLO's error budget an incident consumed: the period's consumed share at its end less that at its
+ * onset. For a rolling period this also subtracts what left the window meanwhile (bad events one period earlier),
+ * which is small for an incident of hours against a window of weeks.
+ */
+async function budgetConsumedBetween(store: Store, slos: readonly ResolvedSlo[], name: string, fromMs: number, toMs: number): Promise<number | null> {
+  const slo = slos.find((s) => s.name === name)
+  if (!slo) return null
+  const [before, after] = await Promise.all([evaluateSlo(store, slo, fromMs), evaluateSlo(store, slo, toMs)])
+  const share = (b: SloStatus['error_budget']): number => (b.total > 0 ? b.consumed / b.total : 0)
+  return Math.max(0, share(after.error_budget) - share(before.error_budget))
 }
 
 /** Reference records are prediction records with an optional label, checked by the collector's validators. */

@@ -63,13 +63,11 @@ export {
   insertReleaseEvent,
   readReleaseEvents,
   readUnfinishedReleases,
-  insertAudit,
-  readAudit,
   readVersionWindowFacts,
   insertRegistryOutcome,
   readRegistryOutcomes,
   readUnwrittenClaims,
 } from './registry-queries.ts'
-export type { VersionRow, AliasMove, TrainingRunRow, ReleaseEventRow, AuditRow, VersionWindowFacts, RegistryOutcomeRow } from './registry-queries.ts'
+export type { VersionRow, AliasMove, TrainingRunRow, ReleaseEventRow, VersionWindowFacts, RegistryOutcomeRow } from './registry-queries.ts'
 export { labelledTrainingRows } from './training-queries.ts'
 export type { TrainingRowsQuery, StoredLabelledRow } from './training-queries.ts'

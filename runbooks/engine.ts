@@ -317,7 +317,9 @@ export function createRunbooks(options: RunbooksOptions): Runbooks {
       case 'approve':
         return a.run.approved.includes(rec.index) ? { kind: 'done', output: { ...out, awaiting: '' } } : { kind: 'park', output: out }
       case 'verify': {
-        const value = await options.measure!.read(a.run.model, s.measure, now())
+        // The SLO may name the alert's own (`{{labels.slo}}`).
+        const slo = s.measure.slo === undefined ? undefined : renderTemplate(s.measure.slo, { model: a.run.model, runbook: a.run.runbook, run: a.run.id, reason: a.run.reason, labels: a.run.trigger.labels ?? {} })
+        const value = await options.measure!.read(a.run.model, { ...s.measure, ...(slo !== undefined ? { slo } : {}) }, now())
         const recovered = value !== null && (s.below === undefined || value < s.below) && (s.above === undefined || value > s.above)
         return recovered ? { kind: 'done', output: { value } } : { kind: 'park', output: { last: value } }
       }

@@ -26,6 +26,8 @@ import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import { Registry } from 'prom-client'
 import { claimLeaseTerm, createAlerting, createClickHouseAlertStore, createInProcessClaims, createTermLease } from '../alerts/index.ts'
+import { createClickHouseRunbookStore, createRunbooks, formatRunbookError, loadRunbookDirectory, runbookRoutes, RunbookMetrics, type Runbook, type Runbooks } from '../runbooks/index.ts'
+import { createRunbookPorts } from './runbook-ports.ts'
 
 /** Components `highway start` can run; each can also run alone so it scales out on its own. */
 export const COMPONENTS = ['collector', 'analyzer', 'slo', 'serving', 'alerts'] as const
@@ -45,6 +47,8 @@ export interface RunningService {
   readonly routes: readonly Route[]
   /** The ONNX model server, when the serving component runs (the registry loads versions into it). */
   readonly serving?: ModelServer
+  /** The runbooks component, when the config names a runbooks directory (the demo ticks it on its clock). */
+  readonly runbooks?: Runbooks
   close(): Promise<void>
 }
 
@@ -68,6 +72,14 @@ export async function startService(options: { config: Config; components: readon
     }
     slos = loaded.specs
     logger.info('slos loaded', { dir: config.slos, slos: slos.map((s) => s.name) })
+  }
+  // Runbooks too: a bad file stops the start naming file, key and value (docs/runbooks.md).
+  let runbookSpecs: readonly Runbook[] = []
+  if (config.runbooks) {
+    const loaded = await loadRunbookDirectory(config.runbooks)
+    if (!loaded.ok) throw new Error(`invalid runbooks in ${config.runbooks}:\n  ${loaded.errors.map(formatRunbookError).join('\n  ')}`)
+    runbookSpecs = loaded.runbooks
+    logger.info('runbooks loaded', { dir: config.runbooks, runbooks: runbookSpecs.map((r) => r.metadata.name) })
   }
   const store = await openStore(
     config.storage.url
@@ -160,6 +172,30 @@ export async function startService(options: { config: Config; components: readon
   // lease holder records and notifies. SLOs are evaluated through the slo component's public tick into a registry
   // nobody scrapes (the slo component publishes the served gauges and moves the budget policy itself).
   let alertsBaseUrl = ''
+  // Runbooks (runbooks/, docs/runbooks.md): started by alerts (the listener below), by schedules and by the API.
+  let runbooks: Runbooks | undefined
+  if (runbookSpecs.length > 0) {
+    const sloStatuses = async (nowMs: number) => (await evaluateAndPublishAll({ store, metrics: new SloMetrics(new Registry()), now: () => nowMs }, slos)).flatMap((o) => (o.ok ? [o.status] : []))
+    runbooks = createRunbooks({
+      runbooks: runbookSpecs,
+      store: createClickHouseRunbookStore(store),
+      audit,
+      now: Date.now,
+      owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      metrics: new RunbookMetrics(tools.registry),
+      models: configuredModels,
+      ...createRunbookPorts({ config, store, registry, releases, now: Date.now, ...(slos.length > 0 ? { sloStatuses } : {}) }),
+      onError: (what, err) => logger.warn(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }),
+    })
+    routes.push(...runbookRoutes({ runbooks }))
+    const rb = runbooks
+    const timer = setInterval(() => void rb.tick().catch((err: unknown) => logger.warn('runbook tick failed', { error: err instanceof Error ? err.message : String(err) })), 15_000)
+    timer.unref()
+    stops.push(() => {
+      clearInterval(timer)
+      rb.close()
+    })
+  }
   if (options.components.includes('alerts')) {
     const alertStore = createClickHouseAlertStore(store)
     const leaseSeconds = config.alerting.leaseSeconds
@@ -184,6 +220,7 @@ export async function startService(options: { config: Config; components: readon
       isTransient: (err) => err instanceof StoreError && err.transient,
       onError: (what, err) => logger.warn(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }),
       baseUrl: () => alertsBaseUrl,
+      ...(runbooks ? { listeners: [runbooks.listener] } : {}),
     })
     routes.push(...alerting.routes)
     stops.push(alerting.start())
@@ -222,6 +259,10 @@ export async function startService(options: { config: Config; components: readon
   serving?.whileLoading(restoring)
   try {
     await restoring
+    // Runs a stopped process left: resumed from their last finished step, or aborted with the reason.
+    const restored = await runbooks?.restore()
+    for (const id of restored?.aborted ?? []) logger.warn('interrupted runbook run aborted', { run: id })
+    for (const id of restored?.resumed ?? []) logger.info('runbook run resumed', { run: id })
   } catch (err) {
     server.close()
     throw err
@@ -237,6 +278,7 @@ export async function startService(options: { config: Config; components: readon
     bodies,
     routes,
     ...(serving ? { serving } : {}),
+    ...(runbooks ? { runbooks } : {}),
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -22,6 +22,7 @@ export const COMMANDS: CommandTable = {
   models: async () => (await import('./model-commands.ts')).modelCommand,
   release: async () => (await import('./model-commands.ts')).modelCommand,
   rollback: async () => (await import('./model-commands.ts')).modelCommand,
+  runbook: async () => (await import('./runbook-command.ts')).runbookCommand,
 }
 
 /** What dispatch needs from the process: output streams, the environment snapshot and the version. */

@@ -27,6 +27,8 @@ const FLAG_OPTIONS = {
   fix: { type: 'boolean' },
   steps: { type: 'string' },
   interval: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  status: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 

@@ -138,12 +138,12 @@ describe('refusals carry their reason', () => {
   it('refuses a retrain on fewer labels than minLabels, and while the budget policy froze releases', async () => {
     const rb = runbook('retrain-guarded', '  steps:\n    - action: retrain\n      minLabels: 500\n')
     const few = ports({ labels: 120 })
-    const r1 = await engine([rb], few.p).start('retrain-guarded', { model: 'm-few', actor: 'alice' })
     const e1 = engine([rb], few.p)
+    const r1 = await e1.start('retrain-guarded', { model: 'm-few', actor: 'alice' })
     await e1.idle()
-    const done1 = await e1.get(r1.id)
-    await waitFor(e1, r1.id, (s) => s !== 'running')
-    expect((await e1.get(r1.id))!.reason || done1!.reason).toMatch(/only 120 labelled prediction\(s\) .* fewer than minLabels 500/)
+    const v1 = await e1.get(r1.id)
+    expect(v1).toMatchObject({ status: 'refused', steps: [{ action: 'retrain', status: 'refused' }] })
+    expect(v1!.reason).toMatch(/only 120 labelled prediction\(s\) .* fewer than minLabels 500/)
     const frozen = ports({ frozen: 'SLO m-quality: error budget exhausted: -5% left' })
     const e2 = engine([rb], frozen.p)
     const r2 = await e2.start('retrain-guarded', { model: 'm-frozen', actor: 'alice' })
@@ -285,6 +285,22 @@ describe('parked steps, approval and cancellation', () => {
     const v = await e2.get(run2.id)
     expect(v).toMatchObject({ status: 'failed', detail: { rollback: { outcome: 'done', to: 6 } } })
     expect(v!.reason).toContain('the canary of version 8 ended rolled back by the release analysis')
+  })
+
+  it('cancels a run during training: the trained version is not released', async () => {
+    const rb = runbook('cancel-training', '  steps:\n    - action: retrain\n')
+    const { calls, p } = ports()
+    let finishTraining!: () => void
+    const training = new Promise<void>((r) => (finishTraining = r))
+    const e = engine([rb], { ...p, retrain: { labelCount: async () => 10_000, retrain: async (r) => (calls.retrain.push({ model: r.model, reason: r.reason }), await training, { version: 9, eligible: true, gates: [], champion: 7, metrics: {} }) } })
+    const run = await e.start('cancel-training', { model: 'm-cancel-train', actor: 'alice' })
+    for (let i = 0; i < 500 && calls.retrain.length === 0; i++) await new Promise((r) => setImmediate(r))
+    const cancelling = e.cancel(run.id, { actor: 'carol' })
+    finishTraining()
+    const cancelled = await cancelling
+    await e.idle()
+    expect(cancelled).toMatchObject({ status: 'cancelled', steps: [{ action: 'retrain', status: 'cancelled' }] })
+    expect(calls.release).toEqual([])
   })
 
   it('shows the plan of a dry run without acting', async () => {

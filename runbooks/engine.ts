@@ -141,6 +141,8 @@ interface ActiveRun {
   readonly runbook: Runbook
   readonly steps: Map<number, StepRecord>
   busy: boolean
+  /** Set by cancel() before it waits for the run's lock: a step that returns then acts no further (no canary). */
+  cancelling?: boolean
 }
 
 /** What one step attempt came to. */
@@ -300,6 +302,7 @@ export function createRunbooks(options: RunbooksOptions): Runbooks {
         await saveStep(a, index, { status: 'running', input: { window, labels, minLabels: s.minLabels, release: s.release } })
         const trained = await options.retrain.retrain({ model, window, reason: `runbook ${a.run.runbook} run ${a.run.id}: ${reason}`, actor: actor(a) })
         const output = { version: trained.version, eligible: trained.eligible, champion: trained.champion, gates: trained.gates, labels, window }
+        if (a.cancelling) return { kind: 'fail', error: `cancelled during training: version ${trained.version} registered, not released`, refused: false }
         if (!trained.eligible) return { kind: 'fail', error: `version ${trained.version} failed its gate(s) ${trained.gates.filter((g) => !g.passed).map((g) => g.gate).join(', ')}: registered, not released`, refused: false }
         if (s.release === false) return { kind: 'done', output }
         const started = await options.release!.start(model, { version: trained.version, strategy: s.release.strategy, ...(s.release.steps ? { steps: s.release.steps } : {}), ...(s.release.intervalSeconds ? { intervalSeconds: s.release.intervalSeconds } : {}), note: `retrained by runbook ${a.run.runbook} (run ${a.run.id})` }, actor(a))
@@ -381,7 +384,7 @@ export function createRunbooks(options: RunbooksOptions): Runbooks {
         if (!(await saveRun(a, { step: index + 1 }))) return
         continue
       }
-      if (closed || active.get(a.run.id) !== a || FINAL.has(a.run.status)) return
+      if (closed || a.cancelling || active.get(a.run.id) !== a || FINAL.has(a.run.status)) return
       const late = result.kind !== 'fail' ? timedOut(s, a.steps.get(index)!) : null
       if (late !== null && result.kind === 'done' && s.action !== 'wait') result = { kind: 'fail', error: `timed out after ${late} s (finished late)`, refused: false }
       if (result.kind === 'park') {
@@ -581,7 +584,9 @@ export function createRunbooks(options: RunbooksOptions): Runbooks {
       const run = await requireRun(id)
       if (FINAL.has(run.status)) throw new RunbookRefusal(`run ${id} already ended: ${run.status}`)
       const a = active.get(id) ?? { run, runbook: byName.get(run.runbook)!, steps: new Map((await store.steps(id)).map((s) => [s.index, s])), busy: false }
+      a.cancelling = true
       return withLock(`run:${id}`, async () => {
+        if (FINAL.has(a.run.status)) return viewOf(a.run)
         const reason = o.reason ?? `cancelled by ${o.actor}`
         const rec = a.steps.get(a.run.step)
         if (rec && (rec.status === 'running' || rec.status === 'waiting')) await saveStep(a, a.run.step, { status: 'cancelled', error: reason, finishedAtMs: now() })

@@ -4,6 +4,7 @@ import type { Registry } from '../registry/index.ts'
 import { releaseRequestSchema, type ReleaseController } from '../serving/releases/index.ts'
 import { createFreezeCheck, createManualFreeze, type SloStatus } from '../slo/index.ts'
 import { resolveTraining, trainModel, type TrainingRegistry } from '../pipeline/train/index.ts'
+import { signBody } from '../alerts/index.ts'
 import { RunbookRefusal, type ConditionPort, type FreezePort, type MeasurePort, type NotifyPort, type ReleasePort, type RetrainPort, type RollbackPort } from '../runbooks/index.ts'
 
 // The runbooks component's ports over the real components, built in the composition root (cli/service.ts): the
@@ -87,12 +88,15 @@ export function createRunbookPorts(d: RunbookPortDeps): { rollback: RollbackPort
     freeze: { isFrozen: createFreezeCheck(store), freeze: (m, r, at) => manual.freeze(m, r, at), unfreeze: (m, r, at) => manual.unfreeze(m, r, at) },
     notify: {
       async notify(n) {
-        const url = n.webhook ?? config.alerting.receivers.find((r) => r.name === n.receiver)?.url
+        const receiver = n.receiver === undefined ? undefined : config.alerting.receivers.find((r) => r.name === n.receiver)
+        const url = n.webhook ?? receiver?.url
         if (!url) throw new RunbookRefusal(`no alerting receiver named "${n.receiver ?? ''}" (config alerting.receivers)`)
+        const body = JSON.stringify({ kind: 'runbook', runbook: n.runbook, run: n.runId, model: n.model, message: n.message })
+        // Signed as the alerts receivers' own posts are, so the receiving end checks one signature.
         const res = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ kind: 'runbook', runbook: n.runbook, run: n.runId, model: n.model, message: n.message }),
+          headers: { 'content-type': 'application/json', ...(receiver?.secret ? { 'x-highway-signature': signBody(body, receiver.secret) } : {}) },
+          body,
           signal: AbortSignal.timeout(10_000),
         })
         if (!res.ok) throw new Error(`${n.receiver ?? url} answered ${res.status}`)

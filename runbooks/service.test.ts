@@ -1,8 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRegistry } from '../registry/index.ts'
 import { hashSecret } from '../server/index.ts'
+import { signBody } from '../alerts/index.ts'
 import { startTestService } from '../test/support/service.ts'
 import { makeTempDir } from '../test/support/temp-dir.ts'
 import { regressionOnnx, regressionSignature } from '../test/regression/release-crash-fixture.ts'
@@ -25,6 +28,9 @@ spec:
   steps:
     - action: rollback
     - action: freeze
+    - action: notify
+      receiver: oncall
+      message: "rolled {{model}} back ({{labels.severity}}): run {{run}}"
 `,
 )
 writeFileSync(
@@ -41,8 +47,22 @@ spec:
 )
 const keys = { operate: 'op-secret-0123456789', read: 'read-secret-0123456789', limited: 'limited-secret-0123456789' }
 let svc: Awaited<ReturnType<typeof startTestService>>
+// The on-call receiver: a real HTTP server on loopback that keeps what it was sent and the signature header.
+const received: Array<{ body: Record<string, unknown>; signature: string }> = []
+const oncall = createServer((req, res) => {
+  let text = ''
+  req.on('data', (c: Buffer) => (text += c.toString()))
+  req.on('end', () => {
+    const body = JSON.parse(text) as Record<string, unknown>
+    // Alert notifications may reach this receiver too; only the runbook's are kept.
+    if (body.kind === 'runbook') received.push({ body, signature: String(req.headers['x-highway-signature'] ?? '') })
+    res.writeHead(204).end()
+  })
+})
 
 beforeAll(async () => {
+  await new Promise<void>((r) => oncall.listen(0, '127.0.0.1', r))
+  const oncallUrl = `http://127.0.0.1:${(oncall.address() as AddressInfo).port}/hook`
   svc = await startTestService(
     {
       models: [
@@ -51,6 +71,7 @@ beforeAll(async () => {
       ],
       runbooks: dir,
       registry: { artifactsDir: join(tmp.dir, 'artifacts') },
+      alerting: { receivers: [{ name: 'oncall', url: oncallUrl, secret: 'a-secret-of-16-chars-or-more' }] },
       auth: {
         keys: [
           { id: 'ops', sha256: hashSecret(keys.operate), scopes: ['operate'] },
@@ -64,6 +85,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await svc.stop()
+  oncall.close()
   tmp.cleanup()
 })
 
@@ -100,7 +122,10 @@ describe('runbooks in the service', () => {
     const runs = await call('GET', '/v1/runbooks/runs?model=lat-model', keys.read)
     expect(runs.json!.runs).toHaveLength(1)
     const run = await call('GET', `/v1/runbooks/runs/${runs.json!.runs[0].id}`, keys.read)
-    expect(run.json).toMatchObject({ status: 'succeeded', trigger: { kind: 'alert', fingerprint: 'aa11bb22cc33dd44' }, steps: [{ action: 'rollback', status: 'succeeded', output: { from: 2, to: 1 } }, { action: 'freeze', status: 'succeeded' }] })
+    expect(run.json).toMatchObject({ status: 'succeeded', trigger: { kind: 'alert', fingerprint: 'aa11bb22cc33dd44' }, steps: [{ action: 'rollback', status: 'succeeded', output: { from: 2, to: 1 } }, { action: 'freeze', status: 'succeeded' }, { action: 'notify', status: 'succeeded' }] })
+    expect(received).toHaveLength(1)
+    expect(received[0]!.body).toMatchObject({ kind: 'runbook', runbook: 'rollback-on-page', model: 'lat-model', message: `rolled lat-model back (page): run ${run.json!.id}` })
+    expect(received[0]!.signature).toBe(signBody(JSON.stringify(received[0]!.body), 'a-secret-of-16-chars-or-more'))
     // The manual freeze is honoured by the release controller.
     const release = await call('POST', '/v1/models/lat-model/releases', keys.operate, { version: 2, strategy: 'bluegreen' })
     expect(release.status).toBe(409)

@@ -49,7 +49,7 @@ const alertOn = (model: string, alertname: string, startsAtMs = T0): AlertActivi
 
 /** Ports that record their calls; `previous` is the version a rollback goes back to (none: a refusal). */
 function ports(o: { previous?: number; labels?: number; frozen?: string; release?: ReleaseOutcome; measure?: () => number | null; hangRetrain?: boolean } = {}) {
-  const calls = { rollback: [] as string[], retrain: [] as Array<{ model: string; reason: string }>, release: [] as number[], freeze: [] as string[], notify: [] as string[] }
+  const calls = { rollback: [] as string[], retrain: [] as Array<{ model: string; reason: string; window?: { fromMs: number; toMs: number } }>, release: [] as number[], freeze: [] as string[], notify: [] as string[] }
   let champion = 7
   const p: Partial<RunbooksOptions> = {
     rollback: {
@@ -64,7 +64,7 @@ function ports(o: { previous?: number; labels?: number; frozen?: string; release
     retrain: {
       labelCount: async () => o.labels ?? 10_000,
       retrain: (r) => {
-        calls.retrain.push({ model: r.model, reason: r.reason })
+        calls.retrain.push({ model: r.model, reason: r.reason, window: r.window })
         if (o.hangRetrain) return new Promise(() => {})
         return Promise.resolve({ version: 8, eligible: true, gates: [{ gate: 'champion', passed: true }], champion: 7, metrics: { mae: 30 } })
       },
@@ -301,6 +301,17 @@ describe('parked steps, approval and cancellation', () => {
     await e.idle()
     expect(cancelled).toMatchObject({ status: 'cancelled', steps: [{ action: 'retrain', status: 'cancelled' }] })
     expect(calls.release).toEqual([])
+  })
+
+  it('trains on a window relative to the alert when the step gives one', async () => {
+    const rb = runbook('relative', '  trigger: { alert: { name: Drift } }\n  steps:\n    - action: retrain\n      window: { before: 7d, after: 1h }\n      release: false\n')
+    const { calls, p } = ports()
+    clock = T0 + 3 * 3_600_000
+    const e = engine([rb], p)
+    await e.listener([alertOn('m-relative', 'Drift', T0)])
+    await e.idle()
+    clock = T0
+    expect(calls.retrain).toMatchObject([{ model: 'm-relative', window: { fromMs: T0 - 7 * 86_400_000, toMs: T0 + 3_600_000 } }])
   })
 
   it('shows the plan of a dry run without acting', async () => {

@@ -174,3 +174,12 @@ describe('runbooks in the service', () => {
     expect(svc.logs.filter((l) => l.level === 'error')).toEqual([])
   })
 })
+
+describe('a service with a bad runbook file', () => {
+  it('refuses to start, naming the file, the key and the value', async () => {
+    const bad = join(tmp.dir, 'bad-runbooks')
+    mkdirSync(bad)
+    writeFileSync(join(bad, 'broken.yaml'), 'apiVersion: highway.dev/v1\nkind: Runbook\nmetadata: { name: broken }\nspec:\n  steps:\n    - action: wait\n      duration: forever\n')
+    await expect(startTestService({ runbooks: bad }, { components: ['collector'] })).rejects.toThrow(`invalid runbooks in ${bad}:\n  ${join(bad, 'broken.yaml')}: spec.steps[0].duration: must be a duration such as 30s, 15m, 1h, 7d or 2w (value "forever")`)
+  })
+})

@@ -1,9 +1,14 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Config } from '../config/index.ts'
-import { createBudgetPolicy, createFreezeCheck, createSloReads, evaluateAndPublishAll, formatSpecError, loadSloDirectory, sloRoutes, SloMetrics, type ResolvedSlo } from '../slo/index.ts'
+import { createBudgetPolicy, createFreezeCheck, createSloReads, evaluateAndPublishAll, formatSpecError, loadSloDirectory, prepareLatencyCounts, sloRoutes, SloMetrics, type ResolvedSlo, type SloReads } from '../slo/index.ts'
 import { AnalyzerMetrics, analyzerRoutes, createAnalyzer, REFERENCE_MAX_BODY_BYTES, scheduleAnalysis, type ReferenceRecordParser } from '../analyzer/index.ts'
-import { createCollector, createRecordValidator, type Collector, type RecordValidator } from '../collector/index.ts'
+import { createCollector, createRecordValidator, ingestRecords, type Collector, type RecordValidator } from '../collector/index.ts'
+import { createClickHouseFaroStore, createFaroIntake, FaroMetrics, type FaroLabelSink } from '../faro/index.ts'
+import { statusRoutes } from '../status/index.ts'
+import { webDemoRoutes } from '../web/index.ts'
+import { packagePath } from './package-root.ts'
+import { createStatusSources } from './status-sources.ts'
 import { createAnalysisStore, createIngestWriter, findStoredRecords, latestAnalysisResult, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
 import { createCollectorSubmit, createQueuedPredictionLog, ModelServer, servingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
 import { createAuditLog, createRegistry, registryRoutes } from '../registry/index.ts'
@@ -25,7 +30,7 @@ import {
 import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import { Registry } from 'prom-client'
-import { claimLeaseTerm, createAlerting, createClickHouseAlertStore, createInProcessClaims, createTermLease } from '../alerts/index.ts'
+import { claimLeaseTerm, createAlerting, createClickHouseAlertStore, createInProcessClaims, createTermLease, type AlertStore } from '../alerts/index.ts'
 import { createClickHouseRunbookStore, createRunbooks, formatRunbookError, loadRunbookDirectory, runbookRoutes, RunbookMetrics, type Runbook, type Runbooks } from '../runbooks/index.ts'
 import { createRunbookPorts } from './runbook-ports.ts'
 
@@ -110,6 +115,25 @@ export async function startService(options: { config: Config; components: readon
   })
   routes.push(...collector.routes)
   readiness.push(() => collector.readiness())
+  if (options.components.includes('collector')) {
+    // Faro web apps (faro/, docs/faro.md): their `label` events go through the collector's own label path.
+    const labelValidators = new Map(config.models.map((m) => [m.name, createRecordValidator(m, { retentionDays: config.storage.retentionDays })]))
+    const labels: FaroLabelSink = {
+      submitLabels: (model, records, nowMs) =>
+        ingestRecords('label', { model, records, unparsed: new Map() }, { validator: labelValidators.get(model)!, writer: collector.writer, reader, metrics: collector.metrics, attempt: 1, nowMs }),
+    }
+    const faro = createFaroIntake({ config: config.faro, models: config.models, events: createClickHouseFaroStore(store), labels, metrics: new FaroMetrics(http.registry), now: Date.now })
+    routes.push(...faro.routes)
+    // The booking demo (web/, built into web/build by `npm run build`) reports to the first app that may label its model.
+    const demoApp = config.faro.apps.find((a) => a.models.includes('booking-spam')) ?? config.faro.apps[0]
+    const demoModel = demoApp?.models[0] ?? 'booking-spam'
+    routes.push(
+      ...webDemoRoutes({
+        dir: packagePath('web/build'),
+        page: { model: demoModel, faro: demoApp ? { url: '/v1/faro', app: demoApp.name, ...(demoApp.apiKey ? { apiKey: demoApp.apiKey } : {}) } : null },
+      }),
+    )
+  }
   const tools = { auth, registry: http.registry }
   let serving: ModelServer | undefined
   let servingLog: PredictionLog | undefined
@@ -144,14 +168,19 @@ export async function startService(options: { config: Config; components: readon
   for (const c of recovered.claims) logger.warn('abandoned version claim marked failed', { model: c.model, version: c.version, reason: c.reason })
   for (const r of recovered.runs) logger.warn('abandoned training run marked failed', { model: r.model, run: r.runId, reason: r.reason })
   stops.push(() => releases.close())
+  let sloReads: SloReads | undefined
   if (slos.length > 0) {
-    const sloReads = createSloReads({ store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }), slos })
-    routes.push(...sloRoutes({ reads: sloReads }))
+    // Exact counts for latency thresholds between the rollup's buckets, before the first evaluation (docs/slo.md).
+    const latency = await prepareLatencyCounts({ store, slos })
+    if (latency.backfilled.length + latency.stopped.length > 0) logger.info('slo latency thresholds', { counted: latency.counted.map((c) => c.thresholdMs), backfilled: latency.backfilled, stopped: latency.stopped })
+    sloReads = createSloReads({ store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }), slos })
+    const reads = sloReads
+    routes.push(...sloRoutes({ reads }))
     // Keep the gauges, the budget policy's freezes and the API's snapshot fresh between API calls.
     // One batched tick (one rollup read for every SLO); a tick still running when the next is due is joined, not doubled.
     const warn = (slo: string, err: unknown) => logger.warn('slo evaluation failed', { slo, error: err instanceof Error ? err.message : String(err) })
     const refresh = setInterval(() => {
-      void sloReads.refresh().then(
+      void reads.refresh().then(
         (snapshot) => {
           for (const f of snapshot.failures) warn(f.name, f.error)
         },
@@ -196,8 +225,9 @@ export async function startService(options: { config: Config; components: readon
       rb.close()
     })
   }
+  let alertStore: AlertStore | undefined
   if (options.components.includes('alerts')) {
-    const alertStore = createClickHouseAlertStore(store)
+    alertStore = createClickHouseAlertStore(store)
     const leaseSeconds = config.alerting.leaseSeconds
     const claim =
       store.mode === 'server'
@@ -225,6 +255,17 @@ export async function startService(options: { config: Config; components: readon
     routes.push(...alerting.routes)
     stops.push(alerting.start())
   }
+  // The status page at `/` and `/v1/status` (status/): incidents and runbook runs join once those components are wired.
+  routes.push(
+    ...statusRoutes({
+      sources: {
+        ...createStatusSources({ config, store, registry, releases, withAnalyzer, ...(sloReads ? { sloReads } : {}), ...(alertStore ? { alerts: alertStore } : {}) }),
+        ...(runbooks ? { runbookRuns: statusRunbookRuns(runbooks) } : {}),
+      },
+      open: auth.open,
+      now: Date.now,
+    }),
+  )
   // Built once, at the first request: the routes are fixed by then.
   let built: Record<string, unknown> | undefined
   const document = (): Record<string, unknown> => (built ??= buildOpenApiDocument(routes, { version: options.version }))
@@ -294,6 +335,11 @@ export async function startService(options: { config: Config; components: readon
       return closing
     },
   }
+}
+
+/** The status page's recent runbook runs (it keeps a limited key's models only). */
+function statusRunbookRuns(runbooks: Runbooks): () => Promise<Array<{ id: string; runbook: string; model: string; outcome: string; started_at: string }>> {
+  return async () => (await runbooks.runs({ limit: 20 })).map((r) => ({ id: r.id, runbook: r.runbook, model: r.model, outcome: r.status, started_at: new Date(r.createdAtMs).toISOString() }))
 }
 
 /** Reference records are prediction records with an optional label, checked by the collector's validators. */

@@ -19,6 +19,21 @@ export interface ResponseSpec {
   readonly contentType?: string
 }
 
+/**
+ * Cross-origin access to one route, for browser apps on other origins (the Faro intake). The cross-site guard lets
+ * a state-changing request through when `allows(origin)`; the shell answers the CORS preflight (`OPTIONS`) and adds
+ * `Access-Control-Allow-Origin` to every answer of the route, errors included, for those origins only.
+ */
+export interface CorsPolicy {
+  allows(origin: string): boolean
+  /** Request headers a page may send (`Access-Control-Allow-Headers`), lower case. */
+  readonly allowHeaders: readonly string[]
+  /** Answer headers a page may read (`Access-Control-Expose-Headers`). */
+  readonly exposeHeaders?: readonly string[]
+  /** How long a browser may cache the preflight, in seconds. */
+  readonly maxAgeSeconds?: number
+}
+
 /** What a handler answers: a JSON value, or bytes with their type. Handlers never touch the response object. */
 export type Reply =
   | { readonly status?: number; readonly headers?: Readonly<Record<string, string>>; readonly json: unknown }
@@ -57,6 +72,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   readonly rawBody?: { readonly accept: readonly BodyFormat[]; readonly description: string; readonly schema?: z.ZodType }
   /** Largest body, in bytes (default: the shell's). */
   readonly maxBodyBytes?: number
+  /** Browser pages of other origins that may call this route (CORS); none when absent. */
+  readonly cors?: CorsPolicy
   readonly responses: Readonly<Record<number, ResponseSpec>>
   readonly handle: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Reply> | Reply
 }
@@ -75,6 +92,7 @@ export interface Route {
   readonly body?: z.ZodType
   readonly rawBody?: { readonly accept: readonly BodyFormat[]; readonly description: string; readonly schema?: z.ZodType }
   readonly maxBodyBytes?: number
+  readonly cors?: CorsPolicy
   readonly responses: Readonly<Record<number, ResponseSpec>>
   readonly handle: (input: RouteInput<unknown, unknown, unknown>) => Promise<Reply> | Reply
 }

@@ -42,6 +42,9 @@ export {
   policyTransitions,
   UnsupportedSelectionError,
 } from './slo-queries.ts'
+export { isLatencyBucket, latencyViewDdl, prepareLatencyThresholds, readLatencyThresholds } from './slo-latency.ts'
+export type { LatencyThresholdState, LatencyThresholdsPrepared } from './slo-latency.ts'
+export type { CountedThreshold } from './slo-schema.ts'
 export type { RollupSelection, RollupTarget, RollupGrid, RollupNeed, RollupAnswer, SavedResult, PolicyTransition } from './slo-queries.ts'
 export {
   maxModelVersion,

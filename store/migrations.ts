@@ -17,7 +17,7 @@ import {
   referenceSamplesTable,
   referenceSetsTable,
 } from './analysis-schema.ts'
-import { labelOutcomesTable, labelOutcomesView, labelRollupTable, labelRollupView, SLO_RETAINED_TABLES, sloPolicyTransitionsTable } from './slo-schema.ts'
+import { labelOutcomesTable, labelOutcomesView, labelRollupTable, labelRollupView, latencyBelowTable, latencyThresholdsTable, SLO_RETAINED_TABLES, sloPolicyTransitionsTable } from './slo-schema.ts'
 import { auditLogTable, modelAliasesTable, modelVersionClaimsTable, modelVersionsTable, registryOutcomesTable, releaseEventsTable, trainingRunsTable } from './registry-schema.ts'
 
 /** One numbered, append-only schema change. Never edit a released migration: add the next number. */
@@ -85,6 +85,13 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     name: 'predictions merge column by column, so a background merge holds one column in memory, not all',
     statements: (ctx) => [modifySettings(ctx, 'predictions', PREDICTIONS_MERGE_SETTINGS)],
+  },
+  {
+    version: 8,
+    name: 'slo: exact latency counts for thresholds between the rollup buckets, and the thresholds counted',
+    // Tables only: the view that fills them is (re)created by the SLO component at start with the loaded
+    // thresholds (store/slo-latency.ts), since they live in the specs, not in the schema.
+    statements: (ctx) => [...createTable(ctx, latencyBelowTable.spec(ctx)), ...createTable(ctx, latencyThresholdsTable)],
   },
   {
     version: 10,
@@ -241,6 +248,57 @@ export const MIGRATIONS: readonly Migration[] = [
         ttl: `toDateTime(started_at) + INTERVAL ${Math.max(ctx.retentionDays, 90)} DAY`,
         settings: { non_replicated_deduplication_window: 100_000 },
         shardingKey: 'cityHash64(run_id)',
+      }),
+    ],
+  },
+  {
+    version: 14,
+    name: 'faro: web events, measurements, logs and exceptions from the Grafana Faro SDK (faro_events)',
+    // Self-contained, like 11: faro/ writes it through its own adapter (faro/clickhouse-store.ts). One table with a
+    // `kind` column: the four kinds share their meta (app, session, page, browser) and are read together per session.
+    statements: (ctx) => [
+      ...createTable(ctx, {
+        name: 'faro_events',
+        columns: [
+          'app LowCardinality(String)',
+          'app_version LowCardinality(String)',
+          'environment LowCardinality(String)',
+          // event | measurement | log | exception
+          'kind LowCardinality(String)',
+          // event name, measurement type (web-vitals, …), log level or exception type
+          'name LowCardinality(String)',
+          "ts DateTime64(3, 'UTC')",
+          "received_at DateTime64(3, 'UTC')",
+          'session_id String',
+          'user_id String',
+          'page_url String',
+          'page_id String',
+          'browser_name LowCardinality(String)',
+          'browser_version LowCardinality(String)',
+          'browser_os LowCardinality(String)',
+          'browser_mobile UInt8',
+          'view LowCardinality(String)',
+          'message String',
+          'stacktrace String',
+          'attributes Map(String, String)',
+          'values Map(String, Float64)',
+          'trace_id String',
+          'span_id String',
+          // label events: the model and prediction they label, and what became of the label
+          'model LowCardinality(String)',
+          'prediction_id String',
+          // accepted | quarantined | refused ('' for other rows)
+          'label_outcome LowCardinality(String)',
+          'label_error String',
+          'idempotency_key String',
+        ],
+        engine: 'MergeTree',
+        partitionBy: 'toYYYYMM(ts)',
+        orderBy: '(app, kind, ts)',
+        ttl: `toDateTime(ts) + INTERVAL ${ctx.retentionDays} DAY`,
+        // A batch retried with the same Idempotency-Key inserts with the same token; the window outlasts any retry storm.
+        settings: { non_replicated_deduplication_window: 100_000 },
+        shardingKey: 'cityHash64(session_id)',
       }),
     ],
   },

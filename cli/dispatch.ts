@@ -23,6 +23,7 @@ export const COMMANDS: CommandTable = {
   release: async () => (await import('./model-commands.ts')).modelCommand,
   rollback: async () => (await import('./model-commands.ts')).modelCommand,
   runbook: async () => (await import('./runbook-command.ts')).runbookCommand,
+  incident: async () => (await import('./incident-command.ts')).incidentCommand,
 }
 
 /** What dispatch needs from the process: output streams, the environment snapshot and the version. */

@@ -28,6 +28,7 @@ const FLAG_OPTIONS = {
   steps: { type: 'string' },
   interval: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  markdown: { type: 'boolean' },
   status: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const

@@ -2,7 +2,7 @@
 import { DEFAULT_REPORT_BUCKETS, MAX_REPORT_BUCKETS } from './report-buckets.ts'
 
 /** The commands `highway` knows, in the order the overview lists them. */
-export const COMMAND_NAMES = ['start', 'migrate', 'demo', 'slo', 'rules', 'drift', 'quality', 'performance', 'report', 'train', 'models', 'release', 'rollback', 'runbook'] as const
+export const COMMAND_NAMES = ['start', 'migrate', 'demo', 'slo', 'rules', 'drift', 'quality', 'performance', 'report', 'train', 'models', 'release', 'rollback', 'runbook', 'incident'] as const
 /** One `highway` command. */
 export type CommandName = (typeof COMMAND_NAMES)[number]
 /**
@@ -54,6 +54,7 @@ Commands:
   release             start a canary, shadow or blue/green release of a registered version
   rollback            move a model's champion back to the previous good version
   runbook             list, run, show, approve or cancel runbooks (validate DIR checks the files)
+  incident list|show ID  incidents, their timelines and probable causes (--markdown: a postmortem skeleton)
 
 Storage is embedded ClickHouse (chDB) under --data-dir unless CLICKHOUSE_URL is set
 (with CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE).
@@ -195,4 +196,17 @@ UCI bike-sharing data (predictions from a naive forecaster, labels a day late, a
 and prints what Highway stored and quarantined.
   --rows N        how many hourly records to replay (default all 17379)
 ${COMMON}`,
+  incident: `Usage: highway incident list [--status S] [--model M] [--from T] [--to T] [--url U] [--api-key K] [--json]
+       highway incident show ID [--markdown] [--url U] [--api-key K] [--json]
+
+Asks a running Highway for its incidents (opened by page alerts, resolved when their alerts resolve).
+list: newest first; show: one incident's alerts, timeline, probable causes and error budget consumed.
+  --status S      triage, investigating, mitigated, resolved (comma-separated)
+  --model M       incidents touching this model
+  --from T, --to T  incidents open at some time in [from, to) (ISO-8601 or epoch ms)
+  --markdown      (show) print a postmortem skeleton: the SRE Workbook's sections, pre-filled
+  --url U         service URL (default HIGHWAY_URL or http://127.0.0.1:8080)
+  --api-key K     bearer key with the read scope (default HIGHWAY_API_KEY)
+  --json          print the API's JSON document
+  -h, --help      this help`,
 }

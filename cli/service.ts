@@ -9,7 +9,7 @@ import { statusRoutes } from '../status/index.ts'
 import { webDemoRoutes } from '../web/index.ts'
 import { packagePath } from './package-root.ts'
 import { createStatusSources } from './status-sources.ts'
-import { createAnalysisStore, createIngestWriter, findStoredRecords, latestAnalysisResult, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
+import { createAnalysisStore, createIngestWriter, findStoredRecords, latestAnalysisResult, openStore, readModelCounts, savedResultsEndingIn, StoreError, type Store } from '../store/index.ts'
 import { createCollectorSubmit, createQueuedPredictionLog, ModelServer, servingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
 import { createAuditLog, createRegistry, registryRoutes } from '../registry/index.ts'
 import { createReferenceSaver } from '../pipeline/train/index.ts'
@@ -33,6 +33,8 @@ import { Registry } from 'prom-client'
 import { claimLeaseTerm, createAlerting, createClickHouseAlertStore, createInProcessClaims, createTermLease, type AlertStore } from '../alerts/index.ts'
 import { createClickHouseRunbookStore, createRunbooks, formatRunbookError, loadRunbookDirectory, runbookRoutes, RunbookMetrics, type Runbook, type Runbooks } from '../runbooks/index.ts'
 import { createRunbookPorts } from './runbook-ports.ts'
+import { createRequestAuditWriter } from '../audit/index.ts'
+import { createClickHouseIncidentStore, createIncidents, importanceFromMetrics, type Incidents } from '../incidents/index.ts'
 
 /** Components `highway start` can run; each can also run alone so it scales out on its own. */
 export const COMPONENTS = ['collector', 'analyzer', 'slo', 'serving', 'alerts'] as const
@@ -156,7 +158,17 @@ export async function startService(options: { config: Config; components: readon
   // Model registry and releases: reads need only the store; releases drive the model server when it runs here,
   // refused while the error budget policy froze the model (except fixes and rollbacks).
   const registry = createRegistry({ store, artifactsDir: config.registry.artifactsDir })
-  const audit = createAuditLog(store)
+  const auditLog = createAuditLog(store)
+  // Each use of an operate or admin key on a state-changing route goes to the audit trail, batched off the request
+  // path; reads of the trail first write what is queued, so they see every request answered before them.
+  const requestAudit = createRequestAuditWriter({ audit: auditLog, registry: tools.registry, onError: (err) => logger.warn('audit write failed (kept queued)', { error: err instanceof Error ? err.message : String(err) }) })
+  const audit: typeof auditLog = {
+    ...auditLog,
+    read: async (q) => {
+      await requestAudit.flush()
+      return auditLog.read(q)
+    },
+  }
   // Only configured models are registered, released and served (an operate key cannot bring in an unknown name).
   const configuredModels = new Set(config.models.map((m) => m.name))
   const releases: ReleaseController = createReleaseController({ store, registry, audit, ...(serving ? { serving } : {}), freeze: createFreezeCheck(store), logger, models: configuredModels })
@@ -226,17 +238,35 @@ export async function startService(options: { config: Config; components: readon
     })
   }
   let alertStore: AlertStore | undefined
+  let incidents: Incidents | undefined
   if (options.components.includes('alerts')) {
-    alertStore = createClickHouseAlertStore(store)
+    const alertsStored = createClickHouseAlertStore(store)
+    alertStore = alertsStored
     const leaseSeconds = config.alerting.leaseSeconds
     const claim =
       store.mode === 'server'
         ? (term: number, holder: string, nowMs: number) => claimLeaseTerm(store, { name: 'alerts-evaluator', term, holder, atMs: nowMs })
         : createInProcessClaims()
     const sloForAlerts = { store, metrics: new SloMetrics(new Registry()) }
+    // Incidents (incidents/, docs/incidents.md) hang on the alerts' listener hook and reconcile from the stored state.
+    incidents = createIncidents({
+      store: createClickHouseIncidentStore(store),
+      audit,
+      alerts: () => alertsStored.listStates({ states: ['firing', 'resolved'] }),
+      analysis: (job, model, fromMs, toMs) => savedResultsEndingIn(store, { job, model, version: '', fromMs, toMs }),
+      importance: async (model) => {
+        const champion = (await registry.aliases(model)).find((a) => a.alias === 'champion')
+        return importanceFromMetrics(champion ? (await registry.readVersion(model, champion.version))?.metrics : undefined)
+      },
+      registry: tools.registry,
+      now: Date.now,
+      onError: (what, err) => logger.warn(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }),
+    })
+    routes.push(...incidents.routes)
+    stops.push(incidents.start())
     const alerting = createAlerting({
       config: config.alerting,
-      store: alertStore,
+      store: alertsStored,
       lease: createTermLease({ leaseSeconds, claim }),
       holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       ...(slos.length > 0
@@ -250,16 +280,17 @@ export async function startService(options: { config: Config; components: readon
       isTransient: (err) => err instanceof StoreError && err.transient,
       onError: (what, err) => logger.warn(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }),
       baseUrl: () => alertsBaseUrl,
-      ...(runbooks ? { listeners: [runbooks.listener] } : {}),
+      // Incidents first: a run's audit entries land on an incident that is already open.
+      listeners: [incidents.listener, ...(runbooks ? [runbooks.listener] : [])],
     })
     routes.push(...alerting.routes)
     stops.push(alerting.start())
   }
-  // The status page at `/` and `/v1/status` (status/): incidents and runbook runs join once those components are wired.
+  // The status page at `/` and `/v1/status` (status/).
   routes.push(
     ...statusRoutes({
       sources: {
-        ...createStatusSources({ config, store, registry, releases, withAnalyzer, ...(sloReads ? { sloReads } : {}), ...(alertStore ? { alerts: alertStore } : {}) }),
+        ...createStatusSources({ config, store, registry, releases, withAnalyzer, ...(sloReads ? { sloReads } : {}), ...(alertStore ? { alerts: alertStore } : {}), ...(incidents ? { incidents } : {}) }),
         ...(runbooks ? { runbookRuns: statusRunbookRuns(runbooks) } : {}),
       },
       open: auth.open,
@@ -272,6 +303,7 @@ export async function startService(options: { config: Config; components: readon
   routes.push(...systemRoutes({ registry: http.registry, readiness, document }))
   const shell = createHttpShell({
     routes,
+    audit: requestAudit.record,
     auth,
     bodies,
     metrics: http,
@@ -327,6 +359,7 @@ export async function startService(options: { config: Config; components: readon
           server.closeIdleConnections()
         })
         for (const stop of stops) stop()
+        await requestAudit.flush().catch(() => undefined)
         await serving?.close()
         await servingLog?.close()
         await collector.close()

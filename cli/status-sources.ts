@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.ts'
 import type { AlertStore } from '../alerts/index.ts'
+import type { Incidents } from '../incidents/index.ts'
 import type { Registry } from '../registry/index.ts'
 import type { ReleaseController } from '../serving/releases/index.ts'
 import type { SloReads } from '../slo/index.ts'
@@ -7,8 +8,7 @@ import type { StatusDrift, StatusModel, StatusSlo, StatusSources } from '../stat
 import { latestAnalysisResult, type Store } from '../store/index.ts'
 
 // The status page's providers over the components running in this process (the composition root's adapters; the
-// status/ folder declares what it needs and knows none of them). Incidents and runbook runs are wired by the lead
-// once those components merge: `incidents`, `runbookRuns` of StatusSources.
+// status/ folder declares what it needs and knows none of them).
 
 /** Providers for the sections whose components run here. */
 export function createStatusSources(deps: {
@@ -18,6 +18,7 @@ export function createStatusSources(deps: {
   releases: ReleaseController
   sloReads?: SloReads
   alerts?: AlertStore
+  incidents?: Pick<Incidents, 'list'>
   withAnalyzer: boolean
 }): StatusSources {
   const { config, store, registry, releases } = deps
@@ -74,5 +75,17 @@ export function createStatusSources(deps: {
           summary: a.annotations.summary ?? '',
         }))
     : undefined
-  return { models, ...(slos ? { slos } : {}), ...(drift ? { drift } : {}), ...(openAlerts ? { alerts: openAlerts } : {}) }
+  const incidents = deps.incidents
+  const openIncidents = incidents
+    ? async () =>
+        (await incidents.list({ statuses: ['triage', 'investigating', 'mitigated'] })).map((i) => ({
+          id: i.id,
+          title: i.title,
+          severity: i.severity,
+          state: i.status,
+          model: i.models.join(', '),
+          opened_at: new Date(i.openedAtMs).toISOString(),
+        }))
+    : undefined
+  return { models, ...(slos ? { slos } : {}), ...(drift ? { drift } : {}), ...(openAlerts ? { alerts: openAlerts } : {}), ...(openIncidents ? { incidents: openIncidents } : {}) }
 }

@@ -14,6 +14,21 @@ export interface ErrorLogger {
   error(message: string, fields?: Record<string, unknown>): void
 }
 
+/** One answered state-changing request on an operate or admin route: what the audit hook is told. */
+export interface AuditedRequest {
+  /** The key's id. */
+  readonly actor: string
+  /** `METHOD route-path`, e.g. `PATCH /v1/incidents/{id}`. */
+  readonly action: string
+  /** The path as requested. */
+  readonly target: string
+  /** The route's model parameter, when it has one. */
+  readonly model?: string
+  readonly status: number
+  readonly requestId: string
+  readonly atMs: number
+}
+
 /** What the shell needs: every component's routes and the shared edge services. */
 export interface HttpShellOptions {
   readonly routes: readonly Route[]
@@ -25,6 +40,13 @@ export interface HttpShellOptions {
   /** Body limit of routes that set none, in bytes. */
   readonly maxBodyBytes: number
   readonly origins: OriginPolicy
+  /**
+   * Told of each non-GET request an operate or admin route answered, once the reply is sent (off the request's
+   * path: it must not block or throw; the audit trail's writer queues and batches).
+   */
+  readonly audit?: (request: AuditedRequest) => void
+  /** Epoch ms of an audited request (the service's clock). */
+  readonly now?: () => number
 }
 
 /** The shell: one request listener for node:http, and the routes it serves (for the API document and tests). */
@@ -100,7 +122,8 @@ function allowOrigin(res: ServerResponse, cors: CorsPolicy, origin: string): voi
  * shared budget (413/415/429/400) → the handler → its reply. Errors are mapped once (`toAppError`).
  */
 export function createHttpShell(options: HttpShellOptions): HttpShell {
-  const { auth, bodies, metrics, logger } = options
+  const { auth, bodies, metrics, logger, audit } = options
+  const now = options.now ?? Date.now
   const router = createRouter(options.routes)
 
   // Path parameters repeat (a model's name on every inference request): each route remembers the parses of the
@@ -120,10 +143,16 @@ export function createHttpShell(options: HttpShellOptions): HttpShell {
     return parsed
   }
 
-  const run = async (route: Route, rawParams: Record<string, string>, search: string, req: IncomingMessage, res: ServerResponse): Promise<Reply> => {
+  // What the audit hook needs to know of a request once it is answered: who passed the scope check, on which model.
+  interface Seen {
+    principal?: Principal
+    model?: string
+  }
+  const run = async (route: Route, rawParams: Record<string, string>, search: string, req: IncomingMessage, res: ServerResponse, requestId: string, seen: Seen): Promise<Reply> => {
     // Public routes (probes, the API document) ignore any key; every other route checks it before anything else.
     const principal: Principal = route.scope === 'public' ? PUBLIC : auth.authenticate(req.headers.authorization)
     if (route.scope !== 'public') assertScope(principal, route.scope)
+    seen.principal = principal
     const params: Record<string, string> = {}
     for (const name in rawParams) {
       const raw = rawParams[name]!
@@ -137,7 +166,10 @@ export function createHttpShell(options: HttpShellOptions): HttpShell {
         }
       }
     }
-    if (route.modelParam && route.scope !== 'public') assertModelAllowed(principal, params[route.modelParam]!)
+    if (route.modelParam && route.scope !== 'public') {
+      seen.model = params[route.modelParam]!
+      assertModelAllowed(principal, seen.model)
+    }
     const parsedParams = route.params ? validParams(route, params) : params
     const parsedQuery = route.query ? parseOr400(route.query, queryOf(search), 'query') : undefined
     const maxBytes = route.maxBodyBytes ?? options.maxBodyBytes
@@ -147,7 +179,6 @@ export function createHttpShell(options: HttpShellOptions): HttpShell {
       const raw = await read()
       body = parseOr400(route.body, raw.text.trim() === '' ? undefined : parseJsonBody(raw.text), 'body')
     }
-    const requestId = typeof req.headers['x-request-id'] === 'string' && REQUEST_ID.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID()
     const input: RouteInput<unknown, unknown, unknown> = { params: parsedParams, query: parsedQuery, body, principal, headers: req.headers, requestId, readBody: read }
     return route.handle(input)
   }
@@ -198,7 +229,22 @@ export function createHttpShell(options: HttpShellOptions): HttpShell {
       res.setHeader('allow', found.allow.map((m) => m.toUpperCase()).join(', '))
       return fail(new AppError('method_not_allowed', `${req.method} is not allowed on ${path.slice(0, 200)}; allowed: ${found.allow.map((m) => m.toUpperCase()).join(', ')}`))
     }
-    run(found.match.route, found.match.params, q < 0 ? '' : url.slice(q + 1), req, res).then((reply) => writeReply(res, reply), fail)
+    const route = found.match.route
+    const requestId = typeof req.headers['x-request-id'] === 'string' && REQUEST_ID.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID()
+    const seen: Seen = {}
+    if (audit && (route.scope === 'operate' || route.scope === 'admin') && method !== 'get' && method !== 'head') {
+      // Only requests whose key passed the scope check: a 401 or a 403 for a missing scope is no use of such a key.
+      // 'close' comes after 'finish', and also when the client went away before the reply was written.
+      res.once('close', () => {
+        if (!seen.principal) return
+        try {
+          audit({ actor: seen.principal.id, action: `${method.toUpperCase()} ${route.path}`, target: path.slice(0, 1024), ...(seen.model !== undefined ? { model: seen.model } : {}), status: res.statusCode, requestId, atMs: now() })
+        } catch (err) {
+          logger.error('audit hook failed', { route: label, error: err instanceof Error ? err.message : String(err) })
+        }
+      })
+    }
+    run(route, found.match.params, q < 0 ? '' : url.slice(q + 1), req, res, requestId, seen).then((reply) => writeReply(res, reply), fail)
   }
   const serves = (method: string, url: string): boolean => {
     const q = url.indexOf('?')

@@ -1,4 +1,4 @@
-import { createDatabase, createTable, createView, modifySettings, modifyTtl, tableName, type DdlContext } from './ddl.ts'
+import { createDatabase, createTable, createView, localTable, modifySettings, modifyTtl, tableName, type DdlContext } from './ddl.ts'
 import {
   labelsTable,
   predictionRollupTable,
@@ -187,6 +187,69 @@ export const MIGRATIONS: readonly Migration[] = [
         partitionBy: 'toYYYYMM(at)',
         orderBy: '(receiver, at)',
         ttl: `toDateTime(at) + INTERVAL ${Math.max(ctx.retentionDays, 30)} DAY`,
+      }),
+    ],
+  },
+  {
+    version: 12,
+    name: 'incidents (current state) and their timelines; audit_log gains request_id and status',
+    // Self-contained, like 11: incidents/ reads and writes its tables through its own adapter, audit/ the audit log.
+    statements: (ctx) => [
+      // Added with defaults: entries written before read back with '' and 0. On a cluster the column goes on the
+      // replicated local table and on the Distributed table in front of it.
+      ...[...new Set([localTable(ctx, 'audit_log'), tableName(ctx, 'audit_log')])].map(
+        (t) => `ALTER TABLE ${t}${ctx.cluster ? ` ON CLUSTER \`${ctx.cluster}\`` : ''} ADD COLUMN IF NOT EXISTS request_id String DEFAULT '', ADD COLUMN IF NOT EXISTS status UInt16 DEFAULT 0`,
+      ),
+      ...createTable(ctx, {
+        name: 'incidents',
+        columns: [
+          'id String',
+          // What groups alerts into it: model:<name> or slo:<name>
+          'group_key String',
+          // triage | investigating | mitigated | resolved
+          'status LowCardinality(String)',
+          'severity LowCardinality(String)',
+          'title String',
+          'models Array(String)',
+          'slos Array(String)',
+          "onset_at DateTime64(3, 'UTC')",
+          "opened_at DateTime64(3, 'UTC')",
+          "resolved_at Nullable(DateTime64(3, 'UTC'))",
+          "updated_at DateTime64(3, 'UTC')",
+          'assignee String',
+          // JSON: the alerts it collected, each with its fingerprint, names, start and whether it still fires
+          'alerts String',
+          // Each change writes revision + 1; the newest revision per id is the incident.
+          'revision UInt64',
+        ],
+        engine: 'ReplacingMergeTree',
+        engineArgs: 'revision',
+        orderBy: 'id',
+        shardingKey: 'cityHash64(id)',
+      }),
+      ...createTable(ctx, {
+        name: 'incident_events',
+        columns: [
+          'incident_id String',
+          'event_id String',
+          // fingerprint/status/startsAt of an alert entry ('' for others): one entry per alert activity across incidents
+          'alert_key String',
+          // opened | alert_firing | alert_resolved | status | note | assignee | resolved
+          'kind LowCardinality(String)',
+          "at DateTime64(3, 'UTC')",
+          'actor String',
+          'fingerprint String',
+          'alertname String',
+          'severity LowCardinality(String)',
+          'from_status LowCardinality(String)',
+          'to_status LowCardinality(String)',
+          'note String',
+          'request_id String',
+        ],
+        engine: 'ReplacingMergeTree',
+        orderBy: '(incident_id, event_id)',
+        settings: { non_replicated_deduplication_window: 100_000 },
+        shardingKey: 'cityHash64(incident_id)',
       }),
     ],
   },

@@ -30,6 +30,11 @@ const FLAG_OPTIONS = {
   'dry-run': { type: 'boolean' },
   markdown: { type: 'boolean' },
   status: { type: 'string' },
+  state: { type: 'string' },
+  matcher: { type: 'string', multiple: true },
+  duration: { type: 'string' },
+  comment: { type: 'string' },
+  author: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 

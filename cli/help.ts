@@ -2,7 +2,7 @@
 import { DEFAULT_REPORT_BUCKETS, MAX_REPORT_BUCKETS } from './report-buckets.ts'
 
 /** The commands `highway` knows, in the order the overview lists them. */
-export const COMMAND_NAMES = ['start', 'migrate', 'demo', 'slo', 'rules', 'drift', 'quality', 'performance', 'report', 'train', 'models', 'release', 'rollback', 'runbook', 'incident'] as const
+export const COMMAND_NAMES = ['start', 'migrate', 'demo', 'slo', 'rules', 'dashboards', 'drift', 'quality', 'performance', 'report', 'train', 'models', 'release', 'rollback', 'runbook', 'alerts', 'silence', 'incident'] as const
 /** One `highway` command. */
 export type CommandName = (typeof COMMAND_NAMES)[number]
 /**
@@ -45,6 +45,7 @@ Commands:
   demo                run the end-to-end demo on the embedded store and print what it saw
   slo validate DIR    check OpenSLO v1 specs (default: the config's slos: directory)
   rules --out DIR     write Sloth-style Prometheus rules for Prometheus-sourced SLOs (see rules --help)
+  dashboards --out DIR  write the Grafana dashboards as JSON (grafana/dashboards is the committed copy)
   drift               drift of a model's window against its reference (from a running service)
   quality             data quality of a window (from a running service)
   performance         realised and estimated performance of a window (from a running service)
@@ -55,6 +56,8 @@ Commands:
   rollback            move a model's champion back to the previous good version
   runbook             list, run, show, approve or cancel runbooks (validate DIR checks the files)
   incident list|show ID  incidents, their timelines and probable causes (--markdown: a postmortem skeleton)
+  alerts              current alerts, Highway's own and Alertmanager's (from a running service)
+  silence             add, list or expire silences (from a running service)
 
 Storage is embedded ClickHouse (chDB) under --data-dir unless CLICKHOUSE_URL is set
 (with CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE).
@@ -87,6 +90,14 @@ Checks every OpenSLO v1 document (SLO, SLI, AlertPolicy, AlertCondition, Service
 (default: the config's slos: directory), resolves references, and with --config also checks models,
 features and metrics. Exit code 1 when a spec is invalid; each error names the file, the path and the rule.
   --json          print one JSON document
+  -h, --help      this help`,
+  dashboards: `Usage: highway dashboards --out DIR [--json]
+
+Writes Highway's Grafana dashboards (SLO overview, model health, serving, collector, incidents) into DIR as
+<uid>.json, built from grafana/*.ts. They read the datasources of grafana/provisioning (Prometheus uid prometheus,
+ClickHouse uid clickhouse). \`npm run dashboards\` regenerates the committed copy in grafana/dashboards.
+  --out DIR       where to write (created when missing)
+  --json          print {files}
   -h, --help      this help`,
   rules: `Usage: highway rules --out DIR [--slos DIR] [--period-sli exact|sloth-optimized] [--config F] [--json]
 
@@ -189,6 +200,28 @@ reference set. A version that fails a release gate is registered but not eligibl
 Exit code 0: registered and eligible (or reproduced); 1: a gate failed, the run stopped, or the
 reproduction differs; 2: bad usage or config. A terminal shows progress; --json prints one JSON document.
 ${COMMON}`,
+  alerts: `Usage: highway alerts [--state S] [--model M] [--url U] [--api-key K] [--json]
+
+The alerts of a running Highway: its own (SLO burn rates, model health) and those Alertmanager sent in.
+  --state S       inactive, pending, firing or resolved (default: all but inactive)
+  --model M       only this model's alerts
+  --url U         service URL (default HIGHWAY_URL or http://127.0.0.1:8080)
+  --api-key K     bearer key with the read scope (default HIGHWAY_API_KEY)
+  --json          print the API's JSON document
+  -h, --help      this help`,
+  silence: `Usage: highway silence add --matcher 'name=value' [--matcher …] --duration D --comment C [--author A] [--json]
+       highway silence list [--json]
+       highway silence expire ID [--json]
+
+Silences of a running Highway (Alertmanager's semantics: a silenced alert is evaluated and recorded, not notified).
+  --matcher M     name=value, name!=value, name=~regex or name!~regex (repeat: all must match)
+  --duration D    how long from now: 30m, 2h, 1h30m, 7d
+  --comment C     why (required)
+  --author A      who (default: the login name)
+  --url U         service URL (default HIGHWAY_URL or http://127.0.0.1:8080)
+  --api-key K     bearer key (default HIGHWAY_API_KEY): operate scope for add and expire, read for list
+  --json          print the API's JSON document
+  -h, --help      this help`,
   demo: `Usage: highway demo [--data-dir D] [--rows N] [--json]
 
 Starts Highway on a free loopback port with embedded storage, ships a day-by-day replay of the

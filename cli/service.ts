@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Config } from '../config/index.ts'
-import { createBudgetPolicy, createFreezeCheck, createSloReads, evaluateAndPublishAll, formatSpecError, loadSloDirectory, prepareLatencyCounts, sloRoutes, SloMetrics, type ResolvedSlo, type SloReads } from '../slo/index.ts'
+import { readNamedVariable, resolveReceiverSecrets, type Config } from '../config/index.ts'
+import { createBudgetPolicy, createFreezeCheck, createSloReads, formatSpecError, loadSloDirectory, prepareLatencyCounts, sloRoutes, SloMetrics, type ResolvedSlo, type SloReads, type SloStatus } from '../slo/index.ts'
 import { AnalyzerMetrics, analyzerRoutes, createAnalyzer, REFERENCE_MAX_BODY_BYTES, scheduleAnalysis, type ReferenceRecordParser } from '../analyzer/index.ts'
 import { createCollector, createRecordValidator, ingestRecords, type Collector, type RecordValidator } from '../collector/index.ts'
 import { createClickHouseFaroStore, createFaroIntake, FaroMetrics, type FaroLabelSink } from '../faro/index.ts'
@@ -29,7 +29,6 @@ import {
 } from '../server/index.ts'
 import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
-import { Registry } from 'prom-client'
 import { claimLeaseTerm, createAlerting, createClickHouseAlertStore, createInProcessClaims, createTermLease, type AlertStore } from '../alerts/index.ts'
 import { createClickHouseRunbookStore, createRunbooks, formatRunbookError, loadRunbookDirectory, runbookRoutes, RunbookMetrics, type Runbook, type Runbooks } from '../runbooks/index.ts'
 import { createRunbookPorts } from './runbook-ports.ts'
@@ -88,6 +87,8 @@ export async function startService(options: { config: Config; components: readon
     runbookSpecs = loaded.runbooks
     logger.info('runbooks loaded', { dir: config.runbooks, runbooks: runbookSpecs.map((r) => r.metadata.name) })
   }
+  // Webhook secrets named by `secretEnv` are read before storage opens: an unset variable stops the start, named.
+  const alertingConfig = options.components.includes('alerts') ? resolveReceiverSecrets(config.alerting, (name) => readNamedVariable(name)) : config.alerting
   const store = await openStore(
     config.storage.url
       ? { mode: 'server', url: config.storage.url, user: config.storage.user, password: config.storage.password, database: config.storage.database, retentionDays: config.storage.retentionDays, ...(config.storage.cluster ? { cluster: config.storage.cluster } : {}) }
@@ -180,13 +181,14 @@ export async function startService(options: { config: Config; components: readon
   for (const c of recovered.claims) logger.warn('abandoned version claim marked failed', { model: c.model, version: c.version, reason: c.reason })
   for (const r of recovered.runs) logger.warn('abandoned training run marked failed', { model: r.model, run: r.runId, reason: r.reason })
   stops.push(() => releases.close())
+  // The SLO component's reads: its API, its refresh tick and the alerts' burn-rate tiers share one evaluation.
   let sloReads: SloReads | undefined
   if (slos.length > 0) {
     // Exact counts for latency thresholds between the rollup's buckets, before the first evaluation (docs/slo.md).
     const latency = await prepareLatencyCounts({ store, slos })
     if (latency.backfilled.length + latency.stopped.length > 0) logger.info('slo latency thresholds', { counted: latency.counted.map((c) => c.thresholdMs), backfilled: latency.backfilled, stopped: latency.stopped })
-    sloReads = createSloReads({ store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }), slos })
-    const reads = sloReads
+    const reads = createSloReads({ store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }), slos })
+    sloReads = reads
     routes.push(...sloRoutes({ reads }))
     // Keep the gauges, the budget policy's freezes and the API's snapshot fresh between API calls.
     // One batched tick (one rollup read for every SLO); a tick still running when the next is due is joined, not doubled.
@@ -210,13 +212,14 @@ export async function startService(options: { config: Config; components: readon
     stops.push(scheduleAnalysis({ analyzer, models: config.models, metrics, logger }))
   }
   // Alerts (alerts/, docs/alerts.md): SLO burn-rate tiers and model-health rules evaluated on a schedule; only the
-  // lease holder records and notifies. SLOs are evaluated through the slo component's public tick into a registry
-  // nobody scrapes (the slo component publishes the served gauges and moves the budget policy itself).
+  // lease holder records and notifies. The tiers come from the SLO component's snapshot: one no older than an
+  // alert evaluation interval is reused, else the tick evaluates (once, for the API, the gauges and the policy too).
   let alertsBaseUrl = ''
   // Runbooks (runbooks/, docs/runbooks.md): started by alerts (the listener below), by schedules and by the API.
   let runbooks: Runbooks | undefined
   if (runbookSpecs.length > 0) {
-    const sloStatuses = async (nowMs: number) => (await evaluateAndPublishAll({ store, metrics: new SloMetrics(new Registry()), now: () => nowMs }, slos)).flatMap((o) => (o.ok ? [o.status] : []))
+    // verify steps read the SLO component's snapshot (one evaluation shared with the alerts), at most 30 s old.
+    const sloStatuses = sloReads ? sloStatusesOf(sloReads, 30_000) : undefined
     runbooks = createRunbooks({
       runbooks: runbookSpecs,
       store: createClickHouseRunbookStore(store),
@@ -225,7 +228,7 @@ export async function startService(options: { config: Config; components: readon
       owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       metrics: new RunbookMetrics(tools.registry),
       models: configuredModels,
-      ...createRunbookPorts({ config, store, registry, releases, now: Date.now, ...(slos.length > 0 ? { sloStatuses } : {}) }),
+      ...createRunbookPorts({ config: { ...config, alerting: alertingConfig }, store, registry, releases, now: Date.now, ...(sloStatuses ? { sloStatuses } : {}) }),
       onError: (what, err) => logger.warn(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }),
     })
     routes.push(...runbookRoutes({ runbooks }))
@@ -247,7 +250,6 @@ export async function startService(options: { config: Config; components: readon
       store.mode === 'server'
         ? (term: number, holder: string, nowMs: number) => claimLeaseTerm(store, { name: 'alerts-evaluator', term, holder, atMs: nowMs })
         : createInProcessClaims()
-    const sloForAlerts = { store, metrics: new SloMetrics(new Registry()) }
     // Incidents (incidents/, docs/incidents.md) hang on the alerts' listener hook and reconcile from the stored state.
     incidents = createIncidents({
       store: createClickHouseIncidentStore(store),
@@ -265,13 +267,11 @@ export async function startService(options: { config: Config; components: readon
     routes.push(...incidents.routes)
     stops.push(incidents.start())
     const alerting = createAlerting({
-      config: config.alerting,
+      config: alertingConfig,
       store: alertsStored,
       lease: createTermLease({ leaseSeconds, claim }),
       holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-      ...(slos.length > 0
-        ? { sloStatuses: async (nowMs: number) => (await evaluateAndPublishAll({ ...sloForAlerts, now: () => nowMs }, slos)).flatMap((o) => (o.ok ? [o.status] : [])) }
-        : {}),
+      ...(sloReads ? { sloStatuses: sloStatusesOf(sloReads, alertingConfig.evaluationInterval * 1000) } : {}),
       analysis: {
         latest: async (job, model) => (await latestAnalysisResult(store, { job, model, version: '' })) ?? null,
       },
@@ -373,6 +373,14 @@ export async function startService(options: { config: Config; components: readon
 /** The status page's recent runbook runs (it keeps a limited key's models only). */
 function statusRunbookRuns(runbooks: Runbooks): () => Promise<Array<{ id: string; runbook: string; model: string; outcome: string; started_at: string }>> {
   return async () => (await runbooks.runs({ limit: 20 })).map((r) => ({ id: r.id, runbook: r.runbook, model: r.model, outcome: r.status, started_at: new Date(r.createdAtMs).toISOString() }))
+}
+
+/**
+ * The SLO statuses the alerts evaluate: the SLO component's newest snapshot when it is younger than `maxAgeMs`
+ * (its refresh tick ran within one alert interval), else one evaluation shared with every other reader.
+ */
+function sloStatusesOf(reads: SloReads, maxAgeMs: number): () => Promise<SloStatus[]> {
+  return async () => [...(await reads.snapshot(maxAgeMs)).statuses.values()]
 }
 
 /** Reference records are prediction records with an optional label, checked by the collector's validators. */

@@ -153,31 +153,50 @@ export function createHttpShell(options: HttpShellOptions): HttpShell {
     const principal: Principal = route.scope === 'public' ? PUBLIC : auth.authenticate(req.headers.authorization)
     if (route.scope !== 'public') assertScope(principal, route.scope)
     seen.principal = principal
-    const params: Record<string, string> = {}
-    for (const name in rawParams) {
-      const raw = rawParams[name]!
-      // Most path parameters hold no escape: decoding is then the identity.
-      if (!raw.includes('%')) params[name] = raw
-      else {
+    // Input refused from here to the handler is the caller's payload failing the route's rules: the route may count it.
+    const refuse = (err: unknown): never => {
+      if (err instanceof AppError && route.onRejected) {
         try {
-          params[name] = decodeURIComponent(raw)
+          route.onRejected(err)
         } catch {
-          throw new AppError('bad_request', `path.${name}: malformed percent-encoding`)
+          // A counter's failure must not change the answer.
         }
       }
+      throw err
     }
-    if (route.modelParam && route.scope !== 'public') {
-      seen.model = params[route.modelParam]!
-      assertModelAllowed(principal, seen.model)
-    }
-    const parsedParams = route.params ? validParams(route, params) : params
-    const parsedQuery = route.query ? parseOr400(route.query, queryOf(search), 'query') : undefined
+    let parsedParams: unknown
+    let parsedQuery: unknown
+    let body: unknown
     const maxBytes = route.maxBodyBytes ?? options.maxBodyBytes
     const read = () => readBody(req, res, { maxBytes, budget: bodies, ...(route.rawBody ? { accept: route.rawBody.accept } : {}) })
-    let body: unknown
-    if (route.body) {
-      const raw = await read()
-      body = parseOr400(route.body, raw.text.trim() === '' ? undefined : parseJsonBody(raw.text), 'body')
+    try {
+      const params: Record<string, string> = {}
+      for (const name in rawParams) {
+        const raw = rawParams[name]!
+        // Most path parameters hold no escape: decoding is then the identity.
+        if (!raw.includes('%')) params[name] = raw
+        else {
+          try {
+            params[name] = decodeURIComponent(raw)
+          } catch {
+            throw new AppError('bad_request', `path.${name}: malformed percent-encoding`)
+          }
+        }
+      }
+      if (route.modelParam && route.scope !== 'public') {
+        seen.model = params[route.modelParam]!
+        assertModelAllowed(principal, seen.model)
+      }
+      parsedParams = route.params ? validParams(route, params) : params
+      parsedQuery = route.query ? parseOr400(route.query, queryOf(search), 'query') : undefined
+      if (route.body) {
+        const raw = await read()
+        body = parseOr400(route.body, raw.text.trim() === '' ? undefined : parseJsonBody(raw.text), 'body')
+      }
+    } catch (err) {
+      // A model-limited key refused (403) is not a bad payload.
+      if (err instanceof AppError && err.code === 'forbidden') throw err
+      refuse(err)
     }
     const input: RouteInput<unknown, unknown, unknown> = { params: parsedParams, query: parsedQuery, body, principal, headers: req.headers, requestId, readBody: read }
     return route.handle(input)

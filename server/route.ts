@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import type { Scope } from '../config/index.ts'
 import type { Principal } from './auth.ts'
 import type { BodyFormat, RawBody } from './body.ts'
+import type { AppError } from './errors.ts'
 
 /** The HTTP methods routes use. */
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'
@@ -74,6 +75,12 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   readonly maxBodyBytes?: number
   /** Browser pages of other origins that may call this route (CORS); none when absent. */
   readonly cors?: CorsPolicy
+  /**
+   * Told when the shell refuses the request's input before the handler runs (path, query or body validation, a
+   * body that is not JSON, too large or of the wrong type): for a route's own counters, such as the Alertmanager
+   * intake's `invalid` outcome. It cannot change the answer; a throw from it is ignored.
+   */
+  readonly onRejected?: (error: AppError) => void
   readonly responses: Readonly<Record<number, ResponseSpec>>
   readonly handle: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Reply> | Reply
 }
@@ -93,6 +100,7 @@ export interface Route {
   readonly rawBody?: { readonly accept: readonly BodyFormat[]; readonly description: string; readonly schema?: z.ZodType }
   readonly maxBodyBytes?: number
   readonly cors?: CorsPolicy
+  readonly onRejected?: (error: AppError) => void
   readonly responses: Readonly<Record<number, ResponseSpec>>
   readonly handle: (input: RouteInput<unknown, unknown, unknown>) => Promise<Reply> | Reply
 }

@@ -127,7 +127,7 @@ describe.skipIf(missing.length > 0)('Prometheus → Alertmanager → Highway, wi
   })
 
   it('promtool and amtool accept the shipped configs (the key file path is the only change)', () => {
-    const prom = readFileSync(join(ROOT, 'prometheus/prometheus.yml'), 'utf8').replace('/etc/prometheus/highway-key', keyFile)
+    const prom = readFileSync(join(ROOT, 'prometheus/prometheus.yml'), 'utf8').replaceAll('/etc/prometheus/highway-key', keyFile)
     writeFileSync(join(tmp.dir, 'shipped-prometheus.yml'), prom)
     const p = spawnSync(TOOLS.promtool, ['check', 'config', join(tmp.dir, 'shipped-prometheus.yml')], { encoding: 'utf8' })
     expect(p.stdout + p.stderr).toContain('SUCCESS')

@@ -98,6 +98,17 @@ export async function startService(options: { config: Config; components: readon
   const withAnalyzer = options.components.includes('analyzer')
   // Background work (SLO gauge refresh, analysis schedules) to stop on close.
   const stops: Array<() => void> = []
+  // Background reads (SLO and stored-result refreshes) still running at close: awaited before the store closes.
+  const background = new Set<Promise<unknown>>()
+  const track = (work: Promise<unknown> | undefined): void => {
+    if (!work) return
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    )
+    background.add(settled)
+    void settled.then(() => background.delete(settled))
+  }
   const http = new HttpMetrics()
   const auth = new Authenticator(config.auth.keys)
   const bodies = new BodyBudget(config.ingest.maxInflightBodyBytes)
@@ -190,17 +201,20 @@ export async function startService(options: { config: Config; components: readon
     const reads = createSloReads({ store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }), slos })
     sloReads = reads
     routes.push(...sloRoutes({ reads }))
-    // Keep the gauges, the budget policy's freezes and the API's snapshot fresh between API calls.
-    // One batched tick (one rollup read for every SLO); a tick still running when the next is due is joined, not doubled.
+    // Keep the gauges, the budget policy's freezes and the API's snapshot fresh between API calls: warmed now, then
+    // refreshed ahead of the staleness bound (one batched rollup read for every SLO, never two at once), so no read waits.
     const warn = (slo: string, err: unknown) => logger.warn('slo evaluation failed', { slo, error: err instanceof Error ? err.message : String(err) })
-    const refresh = setInterval(() => {
-      void reads.refresh().then(
-        (snapshot) => {
-          for (const f of snapshot.failures) warn(f.name, f.error)
-        },
-        (err: unknown) => warn('*', err),
+    const tickSlos = () =>
+      track(
+        reads.tick(Date.now())?.then(
+          (snapshot) => {
+            for (const f of snapshot.failures) warn(f.name, f.error)
+          },
+          (err: unknown) => warn('*', err),
+        ),
       )
-    }, 30_000)
+    tickSlos()
+    const refresh = setInterval(tickSlos, 5_000)
     refresh.unref()
     stops.push(() => clearInterval(refresh))
   }
@@ -210,6 +224,12 @@ export async function startService(options: { config: Config; components: readon
     // A reference body counts against the shared in-flight budget, so it may not exceed it.
     routes.push(...analyzerRoutes({ analyzer, models: config.models, metrics, maxReferenceBodyBytes: Math.min(REFERENCE_MAX_BODY_BYTES, config.ingest.maxInflightBodyBytes) }))
     stops.push(scheduleAnalysis({ analyzer, models: config.models, metrics, logger }))
+    // Stored results warmed now and read again ahead of their bound, so a stored drift/quality read never waits.
+    const tickSaved = () => track(analyzer.tick(Date.now(), config.models))
+    tickSaved()
+    const savedRefresh = setInterval(tickSaved, 1_000)
+    savedRefresh.unref()
+    stops.push(() => clearInterval(savedRefresh))
   }
   // Alerts (alerts/, docs/alerts.md): SLO burn-rate tiers and model-health rules evaluated on a schedule; only the
   // lease holder records and notifies. The tiers come from the SLO component's snapshot: one no older than an
@@ -359,6 +379,7 @@ export async function startService(options: { config: Config; components: readon
           server.closeIdleConnections()
         })
         for (const stop of stops) stop()
+        await Promise.all(background)
         await requestAudit.flush().catch(() => undefined)
         await serving?.close()
         await servingLog?.close()

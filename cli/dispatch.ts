@@ -23,6 +23,7 @@ export const COMMANDS: CommandTable = {
   models: async () => (await import('./model-commands.ts')).modelCommand,
   release: async () => (await import('./model-commands.ts')).modelCommand,
   rollback: async () => (await import('./model-commands.ts')).modelCommand,
+  runbook: async () => (await import('./runbook-command.ts')).runbookCommand,
   incident: async () => (await import('./incident-command.ts')).incidentCommand,
   alerts: async () => (await import('./alerts-command.ts')).alertsCommand,
   silence: async () => (await import('./silence-command.ts')).silenceCommand,

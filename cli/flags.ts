@@ -27,6 +27,7 @@ const FLAG_OPTIONS = {
   fix: { type: 'boolean' },
   steps: { type: 'string' },
   interval: { type: 'string' },
+  'dry-run': { type: 'boolean' },
   markdown: { type: 'boolean' },
   status: { type: 'string' },
   state: { type: 'string' },

@@ -2,7 +2,7 @@
 import { DEFAULT_REPORT_BUCKETS, MAX_REPORT_BUCKETS } from './report-buckets.ts'
 
 /** The commands `highway` knows, in the order the overview lists them. */
-export const COMMAND_NAMES = ['start', 'migrate', 'demo', 'slo', 'rules', 'dashboards', 'drift', 'quality', 'performance', 'report', 'train', 'models', 'release', 'rollback', 'alerts', 'silence', 'incident'] as const
+export const COMMAND_NAMES = ['start', 'migrate', 'demo', 'slo', 'rules', 'dashboards', 'drift', 'quality', 'performance', 'report', 'train', 'models', 'release', 'rollback', 'runbook', 'alerts', 'silence', 'incident'] as const
 /** One `highway` command. */
 export type CommandName = (typeof COMMAND_NAMES)[number]
 /**
@@ -54,6 +54,7 @@ Commands:
   models [list|show M]  registered versions, aliases and releases (from a running service)
   release             start a canary, shadow or blue/green release of a registered version
   rollback            move a model's champion back to the previous good version
+  runbook             list, run, show, approve or cancel runbooks (validate DIR checks the files)
   incident list|show ID  incidents, their timelines and probable causes (--markdown: a postmortem skeleton)
   alerts              current alerts, Highway's own and Alertmanager's (from a running service)
   silence             add, list or expire silences (from a running service)
@@ -160,6 +161,21 @@ first. Repeating it is a no-op that says so; with nothing to roll back to it is 
   --to V          the version to go back to (default: the previous good champion)
   --url U         service URL (default HIGHWAY_URL or http://127.0.0.1:8080)
   --api-key K     bearer key (default HIGHWAY_API_KEY) with the operate scope
+  --json          print the API's JSON document
+  -h, --help      this help`,
+  runbook: `Usage: highway runbook validate [DIR] [--config F] [--json]
+       highway runbook list | runs [--model M] [--status S] | show ID [--url U] [--api-key K] [--json]
+       highway runbook run NAME --model M [--dry-run] | approve ID | cancel ID [--url U] [--api-key K] [--json]
+
+validate checks runbook YAML files (default: the config's runbooks: directory) and names the file, key and
+value of each problem (exit 1). The others ask a running Highway (docs/runbooks.md): list the runbooks, their
+runs and one run's steps; start one by hand (--dry-run shows the plan and what would be refused); approve the
+step a run waits on; cancel a run.
+  --model M       model name
+  --status S      running, waiting, succeeded, failed, refused, aborted, cancelled, planned or skipped
+  --dry-run       plan only: nothing acts
+  --url U         service URL (default HIGHWAY_URL or http://127.0.0.1:8080)
+  --api-key K     bearer key (default HIGHWAY_API_KEY): read to list, operate to run, approve and cancel
   --json          print the API's JSON document
   -h, --help      this help`,
   train: `Usage: highway train --model M [--data F] [--target COL] [--config C] [--data-dir D] [--url U] [--api-key K] [--json]

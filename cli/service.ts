@@ -31,6 +31,8 @@ import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import { claimLeaseTerm, createAlerting, createClickHouseAlertStore, createInProcessClaims, createTermLease, type AlertStore } from '../alerts/index.ts'
 import { createAuditLog, createRequestAuditWriter } from '../audit/index.ts'
+import { createClickHouseRunbookStore, createRunbooks, formatRunbookError, loadRunbookDirectory, runbookRoutes, RunbookMetrics, type Runbook, type Runbooks } from '../runbooks/index.ts'
+import { createRunbookPorts } from './runbook-ports.ts'
 import { createClickHouseIncidentStore, createIncidents, importanceFromMetrics, type Incidents } from '../incidents/index.ts'
 
 /** Components `highway start` can run; each can also run alone so it scales out on its own. */
@@ -51,6 +53,8 @@ export interface RunningService {
   readonly routes: readonly Route[]
   /** The ONNX model server, when the serving component runs (the registry loads versions into it). */
   readonly serving?: ModelServer
+  /** The runbooks component, when the config names a runbooks directory (the demo ticks it on its clock). */
+  readonly runbooks?: Runbooks
   close(): Promise<void>
 }
 
@@ -74,6 +78,14 @@ export async function startService(options: { config: Config; components: readon
     }
     slos = loaded.specs
     logger.info('slos loaded', { dir: config.slos, slos: slos.map((s) => s.name) })
+  }
+  // Runbooks too: a bad file stops the start naming file, key and value (docs/runbooks.md).
+  let runbookSpecs: readonly Runbook[] = []
+  if (config.runbooks) {
+    const loaded = await loadRunbookDirectory(config.runbooks)
+    if (!loaded.ok) throw new Error(`invalid runbooks in ${config.runbooks}:\n  ${loaded.errors.map(formatRunbookError).join('\n  ')}`)
+    runbookSpecs = loaded.runbooks
+    logger.info('runbooks loaded', { dir: config.runbooks, runbooks: runbookSpecs.map((r) => r.metadata.name) })
   }
   // Webhook secrets named by `secretEnv` are read before storage opens: an unset variable stops the start, named.
   const alertingConfig = options.components.includes('alerts') ? resolveReceiverSecrets(config.alerting, (name) => readNamedVariable(name)) : config.alerting
@@ -223,6 +235,31 @@ export async function startService(options: { config: Config; components: readon
   // lease holder records and notifies. The tiers come from the SLO component's snapshot: one no older than an
   // alert evaluation interval is reused, else the tick evaluates (once, for the API, the gauges and the policy too).
   let alertsBaseUrl = ''
+  // Runbooks (runbooks/, docs/runbooks.md): started by alerts (the listener below), by schedules and by the API.
+  let runbooks: Runbooks | undefined
+  if (runbookSpecs.length > 0) {
+    // verify steps read the SLO component's snapshot (one evaluation shared with the alerts), at most 30 s old.
+    const sloStatuses = sloReads ? sloStatusesOf(sloReads, 30_000) : undefined
+    runbooks = createRunbooks({
+      runbooks: runbookSpecs,
+      store: createClickHouseRunbookStore(store),
+      audit,
+      now: Date.now,
+      owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      metrics: new RunbookMetrics(tools.registry),
+      models: configuredModels,
+      ...createRunbookPorts({ config: { ...config, alerting: alertingConfig }, store, registry, releases, now: Date.now, ...(sloStatuses ? { sloStatuses } : {}) }),
+      onError: (what, err) => logger.warn(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }),
+    })
+    routes.push(...runbookRoutes({ runbooks }))
+    const rb = runbooks
+    const timer = setInterval(() => void rb.tick().catch((err: unknown) => logger.warn('runbook tick failed', { error: err instanceof Error ? err.message : String(err) })), 15_000)
+    timer.unref()
+    stops.push(() => {
+      clearInterval(timer)
+      rb.close()
+    })
+  }
   let alertStore: AlertStore | undefined
   let incidents: Incidents | undefined
   if (options.components.includes('alerts')) {
@@ -264,7 +301,8 @@ export async function startService(options: { config: Config; components: readon
       isTransient: (err) => err instanceof StoreError && err.transient,
       onError: (what, err) => logger.warn(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }),
       baseUrl: () => alertsBaseUrl,
-      listeners: [incidents.listener],
+      // Incidents first: a run's audit entries land on an incident that is already open.
+      listeners: [incidents.listener, ...(runbooks ? [runbooks.listener] : [])],
     })
     routes.push(...alerting.routes)
     stops.push(alerting.start())
@@ -272,7 +310,10 @@ export async function startService(options: { config: Config; components: readon
   // The status page at `/` and `/v1/status` (status/).
   routes.push(
     ...statusRoutes({
-      sources: createStatusSources({ config, store, registry, releases, withAnalyzer, ...(sloReads ? { sloReads } : {}), ...(alertStore ? { alerts: alertStore } : {}), ...(incidents ? { incidents } : {}) }),
+      sources: {
+        ...createStatusSources({ config, store, registry, releases, withAnalyzer, ...(sloReads ? { sloReads } : {}), ...(alertStore ? { alerts: alertStore } : {}), ...(incidents ? { incidents } : {}) }),
+        ...(runbooks ? { runbookRuns: statusRunbookRuns(runbooks) } : {}),
+      },
       open: auth.open,
       now: Date.now,
     }),
@@ -312,6 +353,10 @@ export async function startService(options: { config: Config; components: readon
   serving?.whileLoading(restoring)
   try {
     await restoring
+    // Runs a stopped process left: resumed from their last finished step, or aborted with the reason.
+    const restored = await runbooks?.restore()
+    for (const id of restored?.aborted ?? []) logger.warn('interrupted runbook run aborted', { run: id })
+    for (const id of restored?.resumed ?? []) logger.info('runbook run resumed', { run: id })
   } catch (err) {
     server.close()
     throw err
@@ -327,6 +372,7 @@ export async function startService(options: { config: Config; components: readon
     bodies,
     routes,
     ...(serving ? { serving } : {}),
+    ...(runbooks ? { runbooks } : {}),
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
@@ -344,6 +390,11 @@ export async function startService(options: { config: Config; components: readon
       return closing
     },
   }
+}
+
+/** The status page's recent runbook runs (it keeps a limited key's models only). */
+function statusRunbookRuns(runbooks: Runbooks): () => Promise<Array<{ id: string; runbook: string; model: string; outcome: string; started_at: string }>> {
+  return async () => (await runbooks.runs({ limit: 20 })).map((r) => ({ id: r.id, runbook: r.runbook, model: r.model, outcome: r.status, started_at: new Date(r.createdAtMs).toISOString() }))
 }
 
 /**

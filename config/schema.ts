@@ -301,6 +301,8 @@ export const configSchema = z
     models: z.array(modelSpecSchema).default([]),
     /** Directory of OpenSLO v1 YAML files (`highway slo validate DIR` checks them). */
     slos: z.string().min(1).optional(),
+    /** Directory of runbook YAML files (`highway runbook validate DIR` checks them; docs/runbooks.md). */
+    runbooks: z.string().min(1).optional(),
     auth: z.object({ keys: z.array(apiKeySchema).default([]) }).strict().default({ keys: [] }),
     /** Alert rules, receivers and Alertmanager (alerts/, docs/alerts.md). */
     alerting: alertingSchema.default(DEFAULT_ALERTING),

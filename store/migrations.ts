@@ -254,6 +254,67 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 13,
+    name: 'runbooks: runs (one row per state change, insert-once per seq) and steps',
+    // Self-contained, like 11: runbooks/ reads and writes them through its own adapter (runbooks/clickhouse-store.ts).
+    // Every state change of a run is a new row with the next seq, inserted with the token (id, seq): of two writers of
+    // one seq (the same alert three times, two processes) ClickHouse keeps one, and each learns which by reading back.
+    statements: (ctx) => [
+      ...createTable(ctx, {
+        name: 'runbook_runs',
+        columns: [
+          'id String',
+          'seq UInt32',
+          'runbook LowCardinality(String)',
+          'model LowCardinality(String)',
+          // running | waiting | succeeded | failed | refused | aborted | cancelled | planned | skipped
+          'status LowCardinality(String)',
+          'dry_run UInt8',
+          // JSON: kind (alert | schedule | manual), actor, fingerprint, startsAtMs, labels, slotMs, reason
+          'trigger String',
+          'reason String',
+          'step UInt16',
+          'approved Array(UInt16)',
+          'detail String',
+          'owner String',
+          "created_at DateTime64(3, 'UTC')",
+          "updated_at DateTime64(3, 'UTC')",
+          "finished_at Nullable(DateTime64(3, 'UTC'))",
+          "inserted_at DateTime64(6, 'UTC') DEFAULT now64(6)",
+        ],
+        engine: 'MergeTree',
+        partitionBy: 'toYYYYMM(created_at)',
+        orderBy: '(id, seq)',
+        ttl: `toDateTime(created_at) + INTERVAL ${Math.max(ctx.retentionDays, 90)} DAY`,
+        settings: { non_replicated_deduplication_window: 100_000 },
+        shardingKey: 'cityHash64(id)',
+      }),
+      ...createTable(ctx, {
+        name: 'runbook_steps',
+        columns: [
+          'run_id String',
+          'idx UInt16',
+          'seq UInt32',
+          'action LowCardinality(String)',
+          'name String',
+          'status LowCardinality(String)',
+          'input String',
+          'output String',
+          'error String',
+          "started_at DateTime64(3, 'UTC')",
+          "finished_at Nullable(DateTime64(3, 'UTC'))",
+          "inserted_at DateTime64(6, 'UTC') DEFAULT now64(6)",
+        ],
+        engine: 'MergeTree',
+        partitionBy: 'toYYYYMM(started_at)',
+        orderBy: '(run_id, idx, seq)',
+        ttl: `toDateTime(started_at) + INTERVAL ${Math.max(ctx.retentionDays, 90)} DAY`,
+        settings: { non_replicated_deduplication_window: 100_000 },
+        shardingKey: 'cityHash64(run_id)',
+      }),
+    ],
+  },
+  {
     version: 14,
     name: 'faro: web events, measurements, logs and exceptions from the Grafana Faro SDK (faro_events)',
     // Self-contained, like 11: faro/ writes it through its own adapter (faro/clickhouse-store.ts). One table with a

@@ -60,15 +60,25 @@ const RECORDED = new Set(
   ]).groups.flatMap((g) => g.rules.flatMap((r) => ('record' in r && r.record ? [r.record] : []))),
 )
 
+const ROLLBACK_RUNBOOK = `apiVersion: highway.dev/v1
+kind: Runbook
+metadata: { name: rollback-on-burn }
+spec:
+  trigger: { alert: { name: SLOErrorBudgetBurnRate, status: firing } }
+  steps: [{ action: rollback }]
+`
+
 let exposed = new Set<string>()
 let stop: (() => Promise<void>) | undefined
 const sloDir = makeTempDir('grafana-slos')
 
 beforeAll(async () => {
-  // With an SLO configured, as in the compose stack: the SLO component registers its series only then.
+  // With an SLO and a runbook configured, as in the compose stack: those components register their series only then.
   mkdirSync(join(sloDir.dir, 'slos'))
   writeFileSync(join(sloDir.dir, 'slos', 'booking.yaml'), BOOKING_AVAILABILITY_SLO)
-  const svc = await startTestService({ slos: join(sloDir.dir, 'slos') }, { components: ['collector', 'analyzer', 'slo', 'serving', 'alerts'] })
+  mkdirSync(join(sloDir.dir, 'runbooks'))
+  writeFileSync(join(sloDir.dir, 'runbooks', 'rollback.yaml'), ROLLBACK_RUNBOOK)
+  const svc = await startTestService({ slos: join(sloDir.dir, 'slos'), runbooks: join(sloDir.dir, 'runbooks') }, { components: ['collector', 'analyzer', 'slo', 'serving', 'alerts'] })
   stop = svc.stop
   const text = await (await fetch(`${svc.url}/metrics`)).text()
   const names = new Set<string>()

@@ -624,11 +624,16 @@ describe('service endpoints', () => {
     expect(doc.openapi).toBe('3.1.0')
     expect(doc.info.version).toBe('test')
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/',
+      '/demo',
+      '/demo/config.json',
+      '/demo/{file}',
       '/healthz',
       '/metrics',
       '/openapi.json',
       '/readyz',
       '/v1/audit',
+      '/v1/faro',
       '/v1/labels',
       '/v1/models',
       '/v1/models/{name}',
@@ -649,6 +654,7 @@ describe('service endpoints', () => {
       '/v1/models/{name}/versions/{version}',
       '/v1/models/{name}/versions/{version}/artifact',
       '/v1/predictions',
+      '/v1/status',
     ])
     for (const path of ['/v1/predictions', '/v1/labels']) {
       const op = doc.paths[path]!.post

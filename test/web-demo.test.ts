@@ -290,15 +290,15 @@ describe.skipIf(!hasBrowser)('the status page', () => {
     expect(await page.textContent('#section-alerts')).toMatch(/BookingLatency[\s\S]*page[\s\S]*firing[\s\S]*booking predictions are slow/)
     expect(await page.locator('#section-slos svg.bar').count()).toBe(1)
     expect(await page.locator('#section-slos svg.spark, #section-slos .muted').count()).toBeGreaterThan(0)
-    // Incidents and runbooks are not wired in this build: their sections say "none".
-    expect(await page.textContent('#section-incidents')).toContain('none')
+    // The page alert opened an incident of its model; no runbook is configured here, so no run.
+    expect(await page.textContent('#section-incidents')).toMatch(/BookingLatency on booking-spam[\s\S]*page[\s\S]*triage/)
     expect(await page.textContent('#section-runbook_runs')).toContain('none')
     await page.screenshot({ path: join(ARTIFACTS, 'status-page.png'), fullPage: true })
     expect(consoleErrors.slice(errorsBefore)).toEqual([])
     const json = await (await fetch(`${service.url}/v1/status`)).json()
     expect(json.models[0]).toMatchObject({ name: 'booking-spam', champion: 1 })
     expect(json.slos[0].name).toBe('booking-availability')
-    expect(json.incidents).toBeNull()
+    expect(json.incidents).toEqual([expect.objectContaining({ title: expect.stringContaining('BookingLatency'), severity: 'page', state: 'triage', model: 'booking-spam' })])
     await page.close()
   }, 90_000)
 })

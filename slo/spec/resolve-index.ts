@@ -54,6 +54,39 @@ const DOCUMENT_SCHEMAS = {
 } as const
 
 /**
+ * Checks a document's envelope: a mapping with the v1 apiVersion and a kind Highway knows. Undefined when it is
+ * not, and the document is not read further: checked against a v1 schema, another version's shape would only give
+ * misleading errors.
+ */
+export function checkEnvelope(issues: IssueList, doc: SourceDocument): { raw: Record<string, unknown>; kind: SpecKind } | undefined {
+  const raw = doc.value
+  if (!isRecord(raw)) {
+    issues.add(doc, [], 'type', `must be an OpenSLO object (a mapping with apiVersion, kind, metadata and spec), got ${describeValue(raw)}`)
+    return undefined
+  }
+  let envelopeOk = true
+  if (raw.apiVersion === undefined) {
+    issues.add(doc, ['apiVersion'], 'required', `is required: "${OPENSLO_API_VERSION}"`)
+    envelopeOk = false
+  } else if (raw.apiVersion !== OPENSLO_API_VERSION) {
+    const hint = raw.apiVersion === 'openslo/v1alpha' ? ' (v1alpha, which Sloth reads, has another shape: queries sit in objectives)' : ''
+    issues.add(doc, ['apiVersion'], 'api_version', `must be "${OPENSLO_API_VERSION}", got ${describeValue(raw.apiVersion)}${hint}`)
+    envelopeOk = false
+  }
+  const kind = raw.kind
+  if (kind === undefined) {
+    issues.add(doc, ['kind'], 'required', `is required: one of ${SPEC_KINDS.join(', ')}`)
+    return undefined
+  }
+  if (typeof kind !== 'string' || !(SPEC_KINDS as readonly string[]).includes(kind)) {
+    issues.add(doc, ['kind'], 'unknown_kind', `must be one of ${SPEC_KINDS.join(', ')}, got ${describeValue(kind)}`)
+    return undefined
+  }
+  if (!envelopeOk) return undefined
+  return { raw, kind: kind as SpecKind }
+}
+
+/**
  * Stage 1: checks each document on its own (envelope, kind, structure, annotations) and indexes it by kind and
  * name, reporting duplicate names. References between documents are left to the later stages.
  */
@@ -70,31 +103,9 @@ export function indexDocuments(issues: IssueList, documents: readonly SourceDocu
   const settingsOf = new Map<SourceDocument, Settings>()
 
   for (const doc of documents) {
-    const raw = doc.value
-    if (!isRecord(raw)) {
-      issues.add(doc, [], 'type', `must be an OpenSLO object (a mapping with apiVersion, kind, metadata and spec), got ${describeValue(raw)}`)
-      continue
-    }
-    let envelopeOk = true
-    if (raw.apiVersion === undefined) {
-      issues.add(doc, ['apiVersion'], 'required', `is required: "${OPENSLO_API_VERSION}"`)
-      envelopeOk = false
-    } else if (raw.apiVersion !== OPENSLO_API_VERSION) {
-      const hint = raw.apiVersion === 'openslo/v1alpha' ? ' (v1alpha, which Sloth reads, has another shape: queries sit in objectives)' : ''
-      issues.add(doc, ['apiVersion'], 'api_version', `must be "${OPENSLO_API_VERSION}", got ${describeValue(raw.apiVersion)}${hint}`)
-      envelopeOk = false
-    }
-    const kind = raw.kind
-    if (kind === undefined) {
-      issues.add(doc, ['kind'], 'required', `is required: one of ${SPEC_KINDS.join(', ')}`)
-      continue
-    }
-    if (typeof kind !== 'string' || !(SPEC_KINDS as readonly string[]).includes(kind)) {
-      issues.add(doc, ['kind'], 'unknown_kind', `must be one of ${SPEC_KINDS.join(', ')}, got ${describeValue(kind)}`)
-      continue
-    }
-    if (!envelopeOk) continue
-    const specKind = kind as SpecKind
+    const envelope = checkEnvelope(issues, doc)
+    if (envelope === undefined) continue
+    const { raw, kind: specKind } = envelope
     const result = DOCUMENT_SCHEMAS[specKind].safeParse(raw)
     if (!result.success) issues.addAll(doc, [], issuesFromZod(result.error.issues, raw))
     const metadata = isRecord(raw.metadata) ? raw.metadata : undefined

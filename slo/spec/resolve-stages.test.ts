@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { checkAlerting } from './resolve-alerting.ts'
 import { checkReferencedObjects } from './resolve-catalog.ts'
 import { IssueList, type Parsed, type PolicyValue } from './resolve-context.ts'
-import { indexDocuments, type IndexedDocuments } from './resolve-index.ts'
+import { checkEnvelope, indexDocuments, type IndexedDocuments } from './resolve-index.ts'
 import { checkObjectives } from './resolve-objectives.ts'
 import { checkSloSettings, resolveServiceDisplayName, resolveSlo } from './resolve-slo.ts'
 import { checkWindow } from './resolve-window.ts'
@@ -59,6 +59,18 @@ const RATIO_SLI: ResolvedSli = {
   total: { type: 'highway', model: 'booking-spam', select: 'all' },
   source: { type: 'highway' },
 }
+
+describe('checkEnvelope', () => {
+  it('reports both a v1alpha apiVersion and an unknown kind, and reads the document no further', () => {
+    const [doc] = splitYamlDocuments('slos.yaml', 'apiVersion: openslo/v1alpha\nkind: Slo\nspec: 3\n').documents
+    const issues = new IssueList()
+    expect(checkEnvelope(issues, doc!)).toBeUndefined()
+    expect(brief(issues.errors)).toEqual([
+      { path: 'documents[0].apiVersion', rule: 'api_version', message: 'must be "openslo/v1", got "openslo/v1alpha" (v1alpha, which Sloth reads, has another shape: queries sit in objectives)' },
+      { path: 'documents[0].kind', rule: 'unknown_kind', message: 'must be one of SLO, SLI, DataSource, Service, AlertPolicy, AlertCondition, AlertNotificationTarget, got "Slo"' },
+    ])
+  })
+})
 
 describe('indexDocuments (stage 1)', () => {
   it('indexes documents by kind and name without following references', () => {

@@ -4,7 +4,7 @@ import { parseFixedDuration } from './duration.ts'
 
 // Structure of OpenSLO v1 objects (OpenSLO README; schemas/v1/parts/*.schema.json; OpenSLO/go-sdk pkg/openslo/v1).
 // Objects are strict: an unknown field is a typo more often than an extension, and OpenSLO gives extensions
-// `metadata.annotations` and each metric source's `spec`. Rules between fields live in resolve.ts.
+// `metadata.annotations` and each metric source's `spec`. Rules between fields live in the resolve-*.ts stages.
 
 /** A strict object whose unknown-field message lists the fields it allows. */
 function strict<T extends z.core.$ZodLooseShape>(shape: T) {
@@ -117,7 +117,7 @@ const timeWindowSchema = strict({
   calendar: strict({ startTime: z.string().optional(), timeZone: z.string() }).optional(),
 })
 
-/** `spec` of an SLO; alert policy items are checked one by one in resolve.ts (a reference or an inline policy). */
+/** `spec` of an SLO; alert policy items are checked one by one in the resolve-*.ts stages (a reference or an inline policy). */
 export const sloSpecSchema = strict({
   description: descriptionSchema.optional(),
   service: objectNameSchema,
@@ -130,7 +130,7 @@ export const sloSpecSchema = strict({
   alertPolicies: z.array(z.unknown()).nullish(),
 })
 
-/** `spec` of a DataSource; `type` is checked against Highway's source types in resolve.ts. */
+/** `spec` of a DataSource; `type` is checked against Highway's source types in the resolve-*.ts stages. */
 export const dataSourceSpecSchema = strict({
   description: descriptionSchema.optional(),
   type: z.string().min(1, 'must not be empty'),
@@ -163,7 +163,7 @@ export const alertNotificationTargetSpecSchema = strict({
   target: z.string().min(1, 'must not be empty'),
 })
 
-/** `spec` of an AlertPolicy; conditions and targets are references or inline objects, checked in resolve.ts. */
+/** `spec` of an AlertPolicy; conditions and targets are references or inline objects, checked in the resolve-*.ts stages. */
 export const alertPolicySpecSchema = strict({
   description: descriptionSchema.optional(),
   alertWhenNoData: z.boolean().optional(),

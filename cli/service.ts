@@ -5,7 +5,7 @@ import { createBudgetPolicy, createFreezeCheck, createSloReads, evaluateAndPubli
 import { AnalyzerMetrics, analyzerRoutes, createAnalyzer, REFERENCE_MAX_BODY_BYTES, scheduleAnalysis, type ReferenceRecordParser } from '../analyzer/index.ts'
 import { createCollector, createRecordValidator, type Collector, type RecordValidator } from '../collector/index.ts'
 import { createAnalysisStore, createIngestWriter, findStoredRecords, latestAnalysisResult, openStore, readModelCounts, StoreError, type Store } from '../store/index.ts'
-import { createCollectorSubmit, createQueuedPredictionLog, ModelServer, servingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
+import { createCollectorSubmit, createQueuedPredictionLog, ModelServer, servingRoutes, ServingMetrics, type InferenceEngine, type PredictionLog } from '../serving/index.ts'
 import { createAuditLog, createRegistry, registryRoutes } from '../registry/index.ts'
 import { createReferenceSaver } from '../pipeline/train/index.ts'
 import { createReleaseController, releaseRoutes, type ReleaseController } from '../serving/releases/index.ts'
@@ -26,6 +26,7 @@ import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import { Registry } from 'prom-client'
 import { claimLeaseTerm, createAlerting, createClickHouseAlertStore, createInProcessClaims, createTermLease } from '../alerts/index.ts'
+import { createRealClock, type Clock } from '../clock/index.ts'
 
 /** Components `highway start` can run; each can also run alone so it scales out on its own. */
 export const COMPONENTS = ['collector', 'analyzer', 'slo', 'serving', 'alerts'] as const
@@ -45,12 +46,37 @@ export interface RunningService {
   readonly routes: readonly Route[]
   /** The ONNX model server, when the serving component runs (the registry loads versions into it). */
   readonly serving?: ModelServer
+  /** The release controller (its rollbacks and releases, for in-process drivers such as the demo). */
+  readonly releases: ReleaseController
+  /** The clock every component reads and schedules through. */
+  readonly clock: Clock
+  /** Resolves once every prediction logged so far has been handed to the collector and stored (or dropped). */
+  settle(): Promise<void>
   close(): Promise<void>
 }
 
+/** Options of {@link startService}. */
+export interface ServiceOptions {
+  readonly config: Config
+  readonly components: readonly Component[]
+  readonly logger: Logger
+  readonly version: string
+  /**
+   * The clock of every component's `now` and schedule (analysis cron, SLO refresh, alert ticks, release analyses,
+   * record-time validation); default the real clock. The demo passes a simulated one.
+   */
+  readonly clock?: Clock
+  /** How often the SLO gauges and budget policy are refreshed, in ms of the clock (default 30 s). */
+  readonly sloRefreshMs?: number
+  /** The model server's inference engine (default onnxruntime in this thread); the demo wraps it to inject a fault. */
+  readonly engine?: InferenceEngine
+}
+
 /** Opens the store, builds the requested components and listens. Refuses an open (keyless) non-loopback bind. */
-export async function startService(options: { config: Config; components: readonly Component[]; logger: Logger; version: string }): Promise<RunningService> {
+export async function startService(options: ServiceOptions): Promise<RunningService> {
   const { config, logger } = options
+  const clock = options.clock ?? createRealClock()
+  const now = clock.now
   if (config.auth.keys.length === 0) {
     if (!isLoopback(config.server.host)) {
       throw new Error(
@@ -95,6 +121,7 @@ export async function startService(options: { config: Config; components: readon
     isTransient: (err) => err instanceof StoreError && err.transient,
     logger,
     registry: http.registry,
+    now,
   })
   routes.push(...collector.routes)
   readiness.push(() => collector.readiness())
@@ -105,11 +132,11 @@ export async function startService(options: { config: Config; components: readon
     const servingMetrics = new ServingMetrics(tools.registry)
     // Predictions are logged into this process's collector (its ingest path, no HTTP to self), off the request path.
     servingLog = createQueuedPredictionLog({
-      submit: createCollectorSubmit({ collector: () => collector, models: config.models, retentionDays: config.storage.retentionDays, reader }),
+      submit: createCollectorSubmit({ collector: () => collector, models: config.models, retentionDays: config.storage.retentionDays, reader, now }),
       onDrop: (model, records, reason) => servingMetrics.logDropped.inc({ model, reason }, records),
       onError: (model, error) => logger.warn('prediction log submission failed', { model, error: error instanceof Error ? error.message : String(error) }),
     })
-    serving = new ModelServer({ metrics: servingMetrics, log: servingLog, logger })
+    serving = new ModelServer({ metrics: servingMetrics, log: servingLog, logger, now, ...(options.engine ? { engine: options.engine } : {}) })
     routes.push(...servingRoutes({ server: serving, ...(options.version !== undefined ? { version: options.version } : {}) }))
     const s = serving
     readiness.push(() => {
@@ -119,12 +146,12 @@ export async function startService(options: { config: Config; components: readon
   }
   // Model registry and releases: reads need only the store; releases drive the model server when it runs here,
   // refused while the error budget policy froze the model (except fixes and rollbacks).
-  const registry = createRegistry({ store, artifactsDir: config.registry.artifactsDir })
-  const audit = createAuditLog(store)
+  const registry = createRegistry({ store, artifactsDir: config.registry.artifactsDir, now })
+  const audit = createAuditLog(store, now)
   // Only configured models are registered, released and served (an operate key cannot bring in an unknown name).
   const configuredModels = new Set(config.models.map((m) => m.name))
-  const releases: ReleaseController = createReleaseController({ store, registry, audit, ...(serving ? { serving } : {}), freeze: createFreezeCheck(store), logger, models: configuredModels })
-  const saveReference = createReferenceSaver({ store, models: config.models, retentionDays: config.storage.retentionDays })
+  const releases: ReleaseController = createReleaseController({ store, registry, audit, ...(serving ? { serving } : {}), freeze: createFreezeCheck(store), logger, models: configuredModels, now, timer: (dueMs, run) => clock.at(dueMs, run) })
+  const saveReference = createReferenceSaver({ store, models: config.models, retentionDays: config.storage.retentionDays, now })
   routes.push(...registryRoutes({ registry, audit, models: configuredModels, saveReference }))
   routes.push(...releaseRoutes({ controller: releases, registry, models: configuredModels }))
   // Claims and training runs a killed process left behind are marked failed, with the reason.
@@ -133,28 +160,28 @@ export async function startService(options: { config: Config; components: readon
   for (const r of recovered.runs) logger.warn('abandoned training run marked failed', { model: r.model, run: r.runId, reason: r.reason })
   stops.push(() => releases.close())
   if (slos.length > 0) {
-    const sloReads = createSloReads({ store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }), slos })
+    const sloReads = createSloReads({ store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos, now }), slos, now })
     routes.push(...sloRoutes({ reads: sloReads }))
     // Keep the gauges, the budget policy's freezes and the API's snapshot fresh between API calls.
     // One batched tick (one rollup read for every SLO); a tick still running when the next is due is joined, not doubled.
     const warn = (slo: string, err: unknown) => logger.warn('slo evaluation failed', { slo, error: err instanceof Error ? err.message : String(err) })
-    const refresh = setInterval(() => {
-      void sloReads.refresh().then(
-        (snapshot) => {
-          for (const f of snapshot.failures) warn(f.name, f.error)
-        },
-        (err: unknown) => warn('*', err),
-      )
-    }, 30_000)
-    refresh.unref()
-    stops.push(() => clearInterval(refresh))
+    stops.push(
+      clock.every(options.sloRefreshMs ?? 30_000, () =>
+        sloReads.refresh().then(
+          (snapshot) => {
+            for (const f of snapshot.failures) warn(f.name, f.error)
+          },
+          (err: unknown) => warn('*', err),
+        ),
+      ),
+    )
   }
   if (withAnalyzer) {
-    const analyzer = createAnalyzer({ store: createAnalysisStore(store), parseReferenceRecord: referenceRecordParser(config) })
+    const analyzer = createAnalyzer({ store: createAnalysisStore(store), parseReferenceRecord: referenceRecordParser(config), now })
     const metrics = new AnalyzerMetrics(tools.registry)
     // A reference body counts against the shared in-flight budget, so it may not exceed it.
-    routes.push(...analyzerRoutes({ analyzer, models: config.models, metrics, maxReferenceBodyBytes: Math.min(REFERENCE_MAX_BODY_BYTES, config.ingest.maxInflightBodyBytes) }))
-    stops.push(scheduleAnalysis({ analyzer, models: config.models, metrics, logger }))
+    routes.push(...analyzerRoutes({ analyzer, models: config.models, metrics, maxReferenceBodyBytes: Math.min(REFERENCE_MAX_BODY_BYTES, config.ingest.maxInflightBodyBytes), now }))
+    stops.push(scheduleAnalysis({ analyzer, models: config.models, metrics, logger, now, cron: (expression, run) => clock.cron(expression, run) }))
   }
   // Alerts (alerts/, docs/alerts.md): SLO burn-rate tiers and model-health rules evaluated on a schedule; only the
   // lease holder records and notifies. SLOs are evaluated through the slo component's public tick into a registry
@@ -180,13 +207,14 @@ export async function startService(options: { config: Config; components: readon
         latest: async (job, model) => (await latestAnalysisResult(store, { job, model, version: '' })) ?? null,
       },
       registry: tools.registry,
-      now: Date.now,
+      now,
       isTransient: (err) => err instanceof StoreError && err.transient,
       onError: (what, err) => logger.warn(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }),
       baseUrl: () => alertsBaseUrl,
     })
     routes.push(...alerting.routes)
-    stops.push(alerting.start())
+    // Ticks on the service's clock (a tick still running when the next is due is skipped, not doubled).
+    stops.push(clock.every(config.alerting.evaluationInterval * 1000, (nowMs) => alerting.tick(nowMs)))
   }
   // Built once, at the first request: the routes are fixed by then.
   let built: Record<string, unknown> | undefined
@@ -237,6 +265,12 @@ export async function startService(options: { config: Config; components: readon
     bodies,
     routes,
     ...(serving ? { serving } : {}),
+    releases,
+    clock,
+    async settle() {
+      await servingLog?.flush()
+      await collector.writer.stored()
+    },
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -1,0 +1,405 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { parseConfig, type Config, type HighwayEnv, type ModelSpec } from '../config/index.ts'
+import { createSimulatedClock } from '../clock/index.ts'
+import { createRegistry } from '../registry/index.ts'
+import { createInThreadEngine } from '../serving/index.ts'
+import { openSession, resolveTraining, runOnnx, trainModel, type TrainingReport } from '../pipeline/train/index.ts'
+import { tableName } from '../store/index.ts'
+import type { Logger } from '../server/index.ts'
+import { parseBikeHours, timeShiftMs, writeTrainingCsv, type BikeHour } from './data.ts'
+import { createFaultInjector } from './fault.ts'
+import { renderDemoReport } from './report.ts'
+import { createTimeline, type DemoEvent, type Timeline } from './timeline.ts'
+
+/** The running service as the demo drives it (cli/service.ts `RunningService`, structurally). */
+export interface DemoService {
+  readonly url: string
+  readonly store: import('../store/index.ts').Store
+  settle(): Promise<void>
+  close(): Promise<void>
+}
+
+/** Starts the service the demo drives: the composition root's `startService`, passed in by the CLI. */
+export type StartDemoService = (o: { config: Config; clock: import('../clock/index.ts').Clock; engine: import('../serving/index.ts').InferenceEngine; sloRefreshMs: number }) => Promise<DemoService>
+
+/** Options of {@link runDemo}. */
+export interface DemoOptions {
+  /** The demo config (default examples/demo/highway.yaml of the package). */
+  readonly configFile: string
+  /** hour.csv of the bike-sharing data. */
+  readonly hoursCsv: string
+  /** Data directory; default a fresh one (removed first). A given one must be empty or absent. */
+  readonly dataDir: string
+  readonly host?: string
+  readonly port?: number
+  readonly env: HighwayEnv
+  readonly start: StartDemoService
+  /** Progress lines (the timeline) go here; undefined prints nothing. */
+  readonly write?: (line: string) => void
+  readonly logger: Logger
+}
+
+/** What a demo run measured. */
+export interface DemoResult {
+  readonly ok: boolean
+  readonly duration_s: number
+  readonly events: readonly DemoEvent[]
+  /** Wall seconds of each stage. */
+  readonly stages_s: Readonly<Record<string, number>>
+  /** Mean absolute error of the served predictions by period. */
+  readonly mae: Readonly<Record<string, { n: number; mae: number | null }>>
+  readonly url: string
+  readonly dataDir: string
+  readonly shift_ms: number
+  /** The service, still running (the CLI closes it unless it stays up). */
+  readonly service: DemoService
+  readonly problems: readonly string[]
+  /** The HTML report's path. */
+  readonly report: string
+}
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+const MODEL = 'bike-demand'
+/** The day the replay starts (the training data's holdout month, then the year the model never saw). */
+const REPLAY_FROM = Date.UTC(2011, 11, 15)
+/** Days after the latency-faulty release's rollback that the replay goes on (for the timeline and MAE). */
+const TAIL_DAYS = 7
+/** Simulated days between the SLO page and the faulty version's release, when no retrain comes between. */
+const FAULT_AFTER_PAGE_DAYS = 10
+/** Real milliseconds the faulty version waits before each run: far above the stable version's p99 × 2 + 5 ms. */
+const FAULT_DELAY_MS = 40
+/** The analyzer's realised MAE of a week above this multiple of the holdout MAE counts as the performance decay. */
+const DECAY_FACTOR = 1.5
+
+/** Reads the demo config, points storage and artifacts at the data directory, and resolves its directories. */
+export function loadDemoConfig(file: string, o: { dataDir: string; host?: string; port?: number; env: HighwayEnv }): Config {
+  const raw = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>
+  const base = dirname(resolve(file))
+  const dir = (key: string): Record<string, unknown> => (typeof raw[key] === 'string' ? { [key]: isAbsolute(raw[key] as string) ? raw[key] : resolve(base, raw[key] as string) } : {})
+  const storage = (raw.storage ?? {}) as Record<string, unknown>
+  const registry = (raw.registry ?? {}) as Record<string, unknown>
+  const doc = {
+    ...raw,
+    ...dir('slos'),
+    ...dir('runbooks'),
+    storage: { ...storage, dataDir: join(o.dataDir, 'store') },
+    registry: { ...registry, artifactsDir: join(o.dataDir, 'artifacts') },
+    ingest: { ...((raw.ingest ?? {}) as Record<string, unknown>), spoolDir: join(o.dataDir, 'spool') },
+  }
+  return parseConfig(doc, { source: file, env: o.env, overrides: { ...(o.host ? { host: o.host } : {}), port: o.port ?? 0 } })
+}
+
+/** Prepares the data directory: a given one must be empty or absent (it is never wiped); the default is wiped. */
+export function prepareDataDir(dir: string, given: boolean): void {
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    if (given) throw new Error(`--data-dir ${dir}: must be empty or absent (the demo writes a fresh store there)`)
+    rmSync(dir, { recursive: true, force: true })
+  }
+  mkdirSync(dir, { recursive: true })
+}
+
+interface Http {
+  get<T>(path: string): Promise<{ status: number; body: T }>
+  post<T>(path: string, body: unknown): Promise<{ status: number; body: T }>
+}
+
+function http(url: string): Http {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${url}${path}`, { method, ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) })
+    const text = await res.text()
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as T }
+  }
+  return { get: (p) => call('GET', p), post: (p, b) => call('POST', p, b) }
+}
+
+interface AlertView {
+  fingerprint: string
+  state: string
+  labels: Record<string, string>
+  annotations: Record<string, string>
+  firedAt: string | null
+  resolvedAt: string | null
+  value: number | null
+}
+interface ReleaseView {
+  id: string
+  version: number
+  strategy: string
+  state: string
+  events: Array<{ seq: number; event: string; state: string; at: string; detail: unknown; step: number; weightPercent: number }>
+}
+
+/** Runs the closed loop on the bike-sharing data; see docs in README ("Quick start") and issue 13. */
+export async function runDemo(o: DemoOptions): Promise<DemoResult> {
+  const startedAt = performance.now()
+  const stages: Record<string, number> = {}
+  let stageStart = performance.now()
+  const stage = (name: string): void => {
+    const t = performance.now()
+    stages[name] = Number(((t - stageStart) / 1000).toFixed(2))
+    stageStart = t
+  }
+  const problems: string[] = []
+  const hours = parseBikeHours(readFileSync(o.hoursCsv, 'utf8'))
+  const shift = timeShiftMs(hours[hours.length - 1]!.dataMs, Date.now())
+  const sim = (dataMs: number): number => dataMs + shift
+  const timeline = createTimeline({ startedAt, dataShiftMs: shift, ...(o.write ? { write: o.write } : {}) })
+  const config = loadDemoConfig(o.configFile, { dataDir: o.dataDir, ...(o.host ? { host: o.host } : {}), ...(o.port !== undefined ? { port: o.port } : {}), env: o.env })
+  const found = config.models.find((m) => m.name === MODEL)
+  if (!found) throw new Error(`${o.configFile}: the demo needs a model named "${MODEL}"`)
+  const model: ModelSpec = found
+
+  // Every component reads this clock; advancing it runs their timers. Before each timer, what was sent is stored.
+  let service: DemoService | undefined
+  const clock = createSimulatedClock({
+    startMs: sim(REPLAY_FROM),
+    beforeTimer: async () => {
+      await service?.settle()
+    },
+    onError: (err) => problems.push(`timer: ${err instanceof Error ? err.message : String(err)}`),
+  })
+  const faults = createFaultInjector(createInThreadEngine())
+  service = await o.start({ config, clock, engine: faults.engine, sloRefreshMs: DAY })
+  const api = http(service.url)
+  const running = service
+  o.write?.(`Highway demo: ${service.url} (simulated clock; data dates shown, shifted ${Math.round(shift / DAY)} days in the store)`)
+  stage('start')
+  let mae: Record<string, { n: number; mae: number | null }> = {}
+  try {
+    await driveLoop()
+    mae = await maeByPeriod(running, shift)
+    for (const [period, m] of Object.entries(mae)) o.write?.(`  MAE ${period.padEnd(28)} ${m.mae === null ? 'n/a' : m.mae.toFixed(1)} bikes/hour over ${m.n} labelled hours`)
+  } catch (err) {
+    // The service stays up for a look (or is closed by the CLI with --exit); the failure is the result.
+    problems.push(err instanceof Error ? err.message : String(err))
+  }
+  const reportPath = join(o.dataDir, 'report.html')
+  writeFileSync(reportPath, renderDemoReport({ url: running.url, durationSeconds: (performance.now() - startedAt) / 1000, stages, events: timeline.events, mae, shiftMs: shift }))
+  o.write?.(`Report: ${reportPath}`)
+  stage('report')
+  return { ok: problems.length === 0, duration_s: Number(((performance.now() - startedAt) / 1000).toFixed(2)), events: timeline.events, stages_s: stages, mae, url: running.url, dataDir: o.dataDir, shift_ms: shift, service: running, problems, report: reportPath }
+
+  async function driveLoop(): Promise<void> {
+    const service = running
+
+    // 1. Train on 2011, the real pipeline, registered; release it blue/green.
+    const trainingCsv = join(o.dataDir, 'bike-2011.csv')
+    writeTrainingCsv(o.hoursCsv, trainingCsv, '2012-01-01')
+    const registry = createRegistry({ store: service.store, artifactsDir: config.registry.artifactsDir, now: clock.now })
+    const v1 = await trainModel({ model, training: resolveTraining(model), source: { kind: 'file', path: trainingCsv }, store: service.store, registry, now: clock.now, retentionDays: config.storage.retentionDays, codeVersion: 'demo', actor: 'demo' })
+    timeline.add({ kind: 'model_trained', simMs: clock.now(), model: MODEL, version: v1.version, detail: trainingDetail(v1), why: `ridge on 2011 (${v1.dataset.rows.train} train, ${v1.dataset.rows.holdout} holdout rows), holdout MAE ${fmt(v1.metrics.mae)} RMSE ${fmt(v1.metrics.rmse)}` })
+    stage('train')
+    const released = await api.post<ReleaseView>(`/v1/models/${MODEL}/releases`, { version: v1.version, strategy: 'bluegreen', note: 'demo: first version' })
+    if (released.status !== 201) throw new Error(`release of version ${v1.version}: ${released.status} ${JSON.stringify(released.body)}`)
+    timeline.add({ kind: 'model_released', simMs: clock.now(), model: MODEL, version: v1.version, detail: { release: released.body.id, strategy: 'bluegreen' }, why: 'blue/green: all traffic on it' })
+    // The scheduled analysis covers every served version (version ""): its reference is the training year as version
+    // 1 scores it (features, its prediction, the real count), so drift, target drift and prediction drift compare
+    // live weeks with what the model learnt from.
+    const trainingHours = hours.filter((h) => h.dataMs < REPLAY_FROM)
+    await setReference({ api, registry, version: v1.version, hours: trainingHours })
+
+    // 2. Replay hour by hour through the serving API; labels (the real counts) arrive the next day.
+    const replay = hours.filter((h) => h.dataMs >= REPLAY_FROM)
+    timeline.add({ kind: 'replay_started', simMs: clock.now(), model: MODEL, version: v1.version, detail: { hours: replay.length }, why: `${replay.length} hours from 2011-12-15, one prediction an hour, labels a day late` })
+    const watch = createWatcher({ api, timeline, model: MODEL, decayedAboveMae: DECAY_FACTOR * (v1.metrics.mae ?? Infinity), shift })
+    const pendingLabels: BikeHour[] = []
+    let faultVersion: number | undefined
+    let faultReleasedAt: number | undefined
+    let stopAt: number | undefined
+    for (const h of replay) {
+      const t = sim(h.dataMs)
+      if (stopAt !== undefined && t >= stopAt) break
+      await clock.advanceTo(t)
+      if (t % DAY === (shift % DAY + DAY) % DAY && pendingLabels.length > 0) {
+        // Midnight: yesterday's counts come in.
+        const labels = pendingLabels.splice(0).map((p) => ({ id: idOf(p), label: p.cnt, ts: t }))
+        const r = await api.post<{ accepted: number }>('/v1/labels', { model: MODEL, records: labels })
+        if (r.status !== 202) problems.push(`labels at ${new Date(t).toISOString()}: ${r.status} ${JSON.stringify(r.body)}`)
+        await watch.observe(t)
+        // 4. Once the quality SLO has paged (and nothing else is releasing), a later version with a latency fault ships by canary.
+        const paged = timeline.first('slo_burn_alert')
+        if (faultVersion === undefined && paged && t >= Date.parse(paged.sim_time) + FAULT_AFTER_PAGE_DAYS * DAY) {
+          const fault = await releaseFaultyVersion({ api, model, config, registry, store: service.store, faults, clock, timeline })
+          faultVersion = fault.version
+          faultReleasedAt = t
+        }
+        if (faultReleasedAt !== undefined && stopAt === undefined && timeline.has('rolled_back')) stopAt = t + TAIL_DAYS * DAY
+      }
+      const p = await api.post<{ predictions: Array<{ version: number; prediction: number }> }>(`/v1/models/${MODEL}/predict`, { records: [{ id: idOf(h), features: h.features }] })
+      if (p.status !== 200) problems.push(`predict at ${new Date(t).toISOString()}: ${p.status} ${JSON.stringify(p.body)}`)
+      pendingLabels.push(h)
+    }
+    await service.settle()
+    await watch.observe(clock.now())
+    timeline.add({ kind: 'replay_finished', simMs: clock.now(), model: MODEL, detail: {}, why: 'replay over' })
+    stage('replay')
+  }
+}
+
+/** Scores the training hours with a version's ONNX graph and stores them as the reference of every served version. */
+async function setReference(d: { api: Http; registry: ReturnType<typeof createRegistry>; version: number; hours: readonly BikeHour[] }): Promise<{ reference_id: string; rows: number }> {
+  const v = await d.registry.requireVersion(MODEL, d.version)
+  const { bytes } = await d.registry.readArtifact(MODEL, d.version)
+  const session = await openSession(bytes)
+  try {
+    const outputs = await runOnnx(session, v.signature, d.hours.map((h) => h.features))
+    const records = d.hours.map((h, i) => ({ id: `train-${idOf(h)}`, features: h.features, prediction: outputs[i]!, label: h.cnt }))
+    const r = await d.api.post<{ reference_id: string; rows: number }>(`/v1/models/${MODEL}/reference`, { records })
+    if (r.status !== 201) throw new Error(`reference: ${r.status} ${JSON.stringify(r.body)}`)
+    return r.body
+  } finally {
+    await session.release()
+  }
+}
+
+const idOf = (h: BikeHour): string => `hour-${new Date(h.dataMs).toISOString().slice(0, 13)}`
+const fmt = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v.toFixed(1))
+
+function trainingDetail(r: TrainingReport): Record<string, unknown> {
+  return { rows: r.dataset.rows, metrics: r.metrics, eligible: r.eligible, gates: r.gates.map((g) => ({ gate: g.gate, passed: g.passed })), source: r.dataset.source }
+}
+
+/** Trains a new version on the last weeks of stored, labelled traffic and ships it by canary with a latency fault. */
+async function releaseFaultyVersion(d: {
+  api: Http
+  model: ModelSpec
+  config: Config
+  registry: ReturnType<typeof createRegistry>
+  store: DemoService['store']
+  faults: ReturnType<typeof createFaultInjector>
+  clock: { now(): number }
+  timeline: Timeline
+}): Promise<{ version: number }> {
+  const nowMs = d.clock.now()
+  const report = await trainModel({
+    model: d.model,
+    training: resolveTraining(d.model),
+    source: { kind: 'clickhouse', fromMs: nowMs - 56 * DAY, toMs: nowMs, labelsUntilMs: nowMs },
+    store: d.store,
+    registry: d.registry,
+    now: d.clock.now,
+    retentionDays: d.config.storage.retentionDays,
+    codeVersion: 'demo',
+    actor: 'demo',
+  })
+  d.timeline.add({ kind: 'model_trained', simMs: nowMs, model: MODEL, version: report.version, detail: trainingDetail(report), why: `on the last 8 weeks of served, labelled hours; holdout MAE ${fmt(report.metrics.mae)}` })
+  const { bytes } = await d.registry.readArtifact(MODEL, report.version)
+  d.faults.slowDown(bytes, FAULT_DELAY_MS)
+  d.timeline.add({ kind: 'fault_injected', simMs: nowMs, model: MODEL, version: report.version, detail: { delay_ms: FAULT_DELAY_MS }, why: `every run of version ${report.version} waits ${FAULT_DELAY_MS} ms (a slow build)` })
+  const request = {
+    version: report.version,
+    strategy: 'canary',
+    steps: [25, 50, 100],
+    intervalSeconds: 86_400,
+    failureThreshold: 2,
+    stepTimeoutIntervals: 3,
+    analysis: { minRequests: 3 },
+    note: 'demo: a later version, retrained on recent traffic (latency fault injected)',
+  }
+  let r = await d.api.post<ReleaseView & { error?: string }>(`/v1/models/${MODEL}/releases`, request)
+  if (r.status === 409 && /frozen/.test(r.body.error ?? '')) {
+    // The error budget policy froze releases; a version retrained on recent data is what fixes the burn, so it
+    // ships as a fix (the policy lets fixes and rollbacks through).
+    d.timeline.add({ kind: 'release_refused', simMs: nowMs, model: MODEL, version: report.version, detail: { reason: r.body.error }, why: `frozen by the error budget policy; shipped as a fix instead` })
+    r = await d.api.post<ReleaseView & { error?: string }>(`/v1/models/${MODEL}/releases`, { ...request, fix: true })
+  }
+  if (r.status !== 201) throw new Error(`canary of version ${report.version}: ${r.status} ${JSON.stringify(r.body)}`)
+  return { version: report.version }
+}
+
+/** Polls Highway's API (alerts, analysis results, releases) and turns what changed into timeline events. */
+function createWatcher(d: { api: Http; timeline: Timeline; model: string; decayedAboveMae: number; shift: number }): { observe(nowMs: number): Promise<void> } {
+  const day = (iso: string): string => new Date(Date.parse(iso) - d.shift).toISOString().slice(0, 10)
+  const seenAlerts = new Map<string, string>()
+  const seenReleaseEvents = new Set<string>()
+  let lastDrift = ''
+  let lastPerformance = ''
+  let champion: number | null = null
+  let analysedUpTo = 0
+  return {
+    async observe(nowMs) {
+      // The analysis runs weekly: its results are read only when a run may have happened since the last look.
+      const analysed = analysedUpTo < nowMs - 7 * DAY || new Date(nowMs).getUTCDay() === 4 || new Date(nowMs).getUTCDay() === 5
+      if (analysed) {
+        analysedUpTo = nowMs
+        await observeAnalysis()
+      }
+      await observeAlertsAndReleases()
+    },
+  }
+  async function observeAnalysis(): Promise<void> {
+      const drift = await d.api.get<{ computed_at?: string; from: string; to: string; dataset: { drifted: boolean; drift_share: number; drifted_features: number; features: number }; features: Array<{ feature: string; drifted: boolean; statistic: number | null }>; label: { drifted: boolean; statistic: number | null; method?: unknown } | null; prediction: { drifted: boolean } | null }>(`/v1/models/${d.model}/drift`)
+      if (drift.status === 200 && drift.body.computed_at && drift.body.computed_at !== lastDrift) {
+        lastDrift = drift.body.computed_at
+        const b = drift.body
+        const drifted = b.features.filter((f) => f.drifted).map((f) => f.feature)
+        if ((b.dataset.drifted || b.label?.drifted) && !d.timeline.has('drift_detected')) {
+          d.timeline.add({
+            kind: 'drift_detected',
+            simMs: Date.parse(b.computed_at!),
+            model: d.model,
+            version: champion,
+            detail: { window: { from: b.from, to: b.to }, dataset: b.dataset, drifted_features: drifted, label_drifted: b.label?.drifted ?? null, prediction_drifted: b.prediction?.drifted ?? null },
+            why: `week to ${day(b.to)}: ${b.dataset.drifted_features}/${b.dataset.features} features drifted (${drifted.join(', ') || 'none'})${b.label?.drifted ? '; the target (cnt) drifted' : ''}`,
+          })
+        }
+      }
+      const perf = await d.api.get<{ computed_at?: string; from: string; to: string; source: string; realised: Record<string, number | null>; n_labeled: number }>(`/v1/models/${d.model}/performance`)
+      if (perf.status === 200 && perf.body.computed_at && perf.body.computed_at !== lastPerformance) {
+        lastPerformance = perf.body.computed_at
+        const r = perf.body.realised
+        if (perf.body.source === 'realised' && typeof r.mae === 'number' && r.mae > d.decayedAboveMae && !d.timeline.has('performance_decayed')) {
+          d.timeline.add({ kind: 'performance_decayed', simMs: Date.parse(perf.body.computed_at), model: d.model, version: champion, detail: { window: { from: perf.body.from, to: perf.body.to }, realised: r, labelled: perf.body.n_labeled, bound_mae: d.decayedAboveMae }, why: `week to ${day(perf.body.to)}: realised MAE ${fmt(r.mae)} > ${fmt(d.decayedAboveMae)} (${DECAY_FACTOR} × the holdout's) over ${perf.body.n_labeled} labels` })
+        }
+      }
+  }
+  async function observeAlertsAndReleases(): Promise<void> {
+      const alerts = await d.api.get<{ alerts: AlertView[] } | AlertView[]>(`/v1/alerts`)
+      const list = Array.isArray(alerts.body) ? alerts.body : (alerts.body?.alerts ?? [])
+      for (const a of list) {
+        const key = `${a.fingerprint}:${a.state}:${a.firedAt}`
+        if (seenAlerts.get(a.fingerprint) === key) continue
+        if (a.state === 'firing' && a.firedAt) {
+          seenAlerts.set(a.fingerprint, key)
+          const isSlo = Boolean(a.labels.slo)
+          d.timeline.add({ kind: isSlo ? 'slo_burn_alert' : 'alert_fired', simMs: Date.parse(a.firedAt), model: d.model, version: champion, detail: { alertname: a.labels.alertname, labels: a.labels, value: a.value, fingerprint: a.fingerprint }, why: `${a.labels.alertname} (${a.labels.severity})${a.value !== null ? ` value ${Number(a.value.toPrecision(3))}` : ''}${a.annotations.summary ? `: ${a.annotations.summary}` : ''}` })
+        } else if (a.state === 'resolved' && a.resolvedAt && seenAlerts.has(a.fingerprint)) {
+          seenAlerts.set(a.fingerprint, key)
+          d.timeline.add({ kind: 'alert_resolved', simMs: Date.parse(a.resolvedAt), model: d.model, version: champion, detail: { alertname: a.labels.alertname, fingerprint: a.fingerprint }, why: `${a.labels.alertname} resolved` })
+        }
+      }
+      const releases = await d.api.get<ReleaseView[] | { releases: ReleaseView[] }>(`/v1/models/${d.model}/releases`)
+      const rl = Array.isArray(releases.body) ? releases.body : (releases.body?.releases ?? [])
+      for (const r of [...rl].reverse()) {
+        for (const e of r.events ?? []) {
+          const key = `${r.id}:${e.seq}`
+          if (seenReleaseEvents.has(key)) continue
+          seenReleaseEvents.add(key)
+          if (r.strategy === 'canary' && e.event === 'started') d.timeline.add({ kind: 'canary_started', simMs: Date.parse(e.at), model: d.model, version: r.version, detail: { release: r.id, detail: e.detail }, why: `canary of version ${r.version}` })
+          if (r.strategy === 'canary' && e.event === 'promoted') {
+            champion = r.version
+            d.timeline.add({ kind: 'canary_promoted', simMs: Date.parse(e.at), model: d.model, version: r.version, detail: { release: r.id, detail: e.detail }, why: `canary of version ${r.version} passed every step: champion` })
+          }
+          if (e.event === 'rolled_back') d.timeline.add({ kind: 'rolled_back', simMs: Date.parse(e.at), model: d.model, version: r.version, detail: { release: r.id, detail: e.detail }, why: `version ${r.version} rolled back: ${(e.detail as { reason?: string }).reason ?? ''}`.slice(0, 300) })
+          if (r.strategy === 'bluegreen' && e.event === 'promoted') champion = r.version
+        }
+      }
+  }
+}
+
+/** MAE of served predictions joined to their labels, by version and month of the data. */
+async function maeByPeriod(service: DemoService, shift: number): Promise<Record<string, { n: number; mae: number | null }>> {
+  const t = (name: string): string => tableName(service.store.ctx, name)
+  const rows = await service.store.queryRows<{ month: string; version: string; n: number; mae: number }>(
+    `SELECT formatDateTime(fromUnixTimestamp64Milli(toUnixTimestamp64Milli(p.ts) - {shift:Int64}), '%Y-%m') AS month, p.version AS version, count() AS n, avg(abs(p.prediction - l.label)) AS mae
+     FROM ${t('predictions')} AS p INNER JOIN (SELECT id, argMax(label, received_at) AS label FROM ${t('labels')} WHERE model = {model:String} GROUP BY id) AS l USING id
+     WHERE p.model = {model:String} AND p.status = 'ok' GROUP BY month, version ORDER BY month, version`,
+    { model: MODEL, shift },
+  )
+  const out: Record<string, { n: number; mae: number | null }> = {}
+  for (const r of rows) out[`${r.month} v${r.version}`] = { n: Number(r.n), mae: Number(r.mae) }
+  return out
+}

@@ -10,6 +10,7 @@ import { COMPONENTS, startService } from './service.ts'
  */
 export const demoCommand: Command = async ({ args, port, env, stdout, stderr, version }) => {
   const { runDemo, prepareDataDir } = await import('../demo/index.ts')
+  const { openSession, resolveTraining, runOnnx, trainModel } = await import('../pipeline/train/index.ts')
   const json = args.values.json ?? false
   const exit = args.values.exit ?? false
   const dataDir = resolve(args.values['data-dir'] ?? './data/demo')
@@ -24,6 +25,18 @@ export const demoCommand: Command = async ({ args, port, env, stdout, stderr, ve
     env,
     logger,
     start: ({ config, clock, engine, sloRefreshMs }) => startService({ config, components: COMPONENTS, logger, version, clock, engine, sloRefreshMs }),
+    pipeline: {
+      train: (t) => trainModel({ ...t, training: resolveTraining(t.model), codeVersion: 'demo', actor: 'demo' }),
+      async score({ registry, model, version, records }) {
+        const v = await registry.requireVersion(model, version)
+        const session = await openSession((await registry.readArtifact(model, version)).bytes)
+        try {
+          return await runOnnx(session, v.signature, records)
+        } finally {
+          await session.release()
+        }
+      },
+    },
     ...(json ? {} : { write: (line: string) => stdout.write(`${line}\n`) }),
   })
   for (const p of result.problems) stderr.write(`highway demo: ${p}\n`)

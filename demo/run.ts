@@ -2,11 +2,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { parseConfig, type Config, type HighwayEnv, type ModelSpec } from '../config/index.ts'
-import { createSimulatedClock } from '../clock/index.ts'
-import { createRegistry } from '../registry/index.ts'
-import { createInThreadEngine } from '../serving/index.ts'
-import { openSession, resolveTraining, runOnnx, trainModel, type TrainingReport } from '../pipeline/train/index.ts'
-import { tableName } from '../store/index.ts'
+import { createSimulatedClock, type Clock } from '../clock/index.ts'
+import { createRegistry, type Registry } from '../registry/index.ts'
+import { createInThreadEngine, type InferenceEngine } from '../serving/index.ts'
+import { tableName, type Store } from '../store/index.ts'
 import type { Logger } from '../server/index.ts'
 import { parseBikeHours, timeShiftMs, writeTrainingCsv, type BikeHour } from './data.ts'
 import { createFaultInjector } from './fault.ts'
@@ -16,13 +15,36 @@ import { createTimeline, type DemoEvent, type Timeline } from './timeline.ts'
 /** The running service as the demo drives it (cli/service.ts `RunningService`, structurally). */
 export interface DemoService {
   readonly url: string
-  readonly store: import('../store/index.ts').Store
+  readonly store: Store
   settle(): Promise<void>
   close(): Promise<void>
 }
 
 /** Starts the service the demo drives: the composition root's `startService`, passed in by the CLI. */
-export type StartDemoService = (o: { config: Config; clock: import('../clock/index.ts').Clock; engine: import('../serving/index.ts').InferenceEngine; sloRefreshMs: number }) => Promise<DemoService>
+export type StartDemoService = (o: { config: Config; clock: Clock; engine: InferenceEngine; sloRefreshMs: number }) => Promise<DemoService>
+
+/** Where training rows come from (pipeline/train `DataSource`, structurally). */
+export type DemoDataSource = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'clickhouse'; readonly fromMs: number; readonly toMs: number; readonly labelsUntilMs: number }
+
+/** What the demo reads of a training run (pipeline/train `TrainingReport`, structurally). */
+export interface DemoTrainingReport {
+  readonly version: number
+  readonly eligible: boolean
+  readonly dataset: { readonly source: string; readonly rows: Readonly<Record<string, number>> }
+  readonly metrics: Readonly<Record<string, number | null | undefined>>
+  readonly gates: ReadonlyArray<{ readonly gate: string; readonly passed: boolean }>
+}
+
+/**
+ * The training pipeline as the demo drives it: the CLI (the composition root, which may load the pipeline's training
+ * entry) passes the real `trainModel` and the ONNX scorer behind this port.
+ */
+export interface DemoPipeline {
+  /** Trains, gates and registers a version of the model on the source, at the clock's time. */
+  train(o: { model: ModelSpec; source: DemoDataSource; store: Store; registry: Registry; now: () => number; retentionDays: number }): Promise<DemoTrainingReport>
+  /** Scores feature records with a registered version's ONNX graph (onnxruntime), in order. */
+  score(o: { registry: Registry; model: string; version: number; records: ReadonlyArray<Readonly<Record<string, string | number | boolean>>> }): Promise<Float64Array>
+}
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -36,6 +58,7 @@ export interface DemoOptions {
   readonly port?: number
   readonly env: HighwayEnv
   readonly start: StartDemoService
+  readonly pipeline: DemoPipeline
   /** Progress lines (the timeline) go here; undefined prints nothing. */
   readonly write?: (line: string) => void
   readonly logger: Logger
@@ -153,19 +176,20 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const model: ModelSpec = found
 
   // Every component reads this clock; advancing it runs their timers. Before each timer, what was sent is stored.
-  let service: DemoService | undefined
+  // Bound once the service runs (the clock is built first, as the service reads it).
+  const bound: { service?: DemoService } = {}
   const clock = createSimulatedClock({
     startMs: sim(REPLAY_FROM),
     beforeTimer: async () => {
-      await service?.settle()
+      await bound.service?.settle()
     },
     onError: (err) => problems.push(`timer: ${err instanceof Error ? err.message : String(err)}`),
   })
   const faults = createFaultInjector(createInThreadEngine())
-  service = await o.start({ config, clock, engine: faults.engine, sloRefreshMs: DAY })
-  const api = http(service.url)
-  const running = service
-  o.write?.(`Highway demo: ${service.url} (simulated clock; data dates shown, shifted ${Math.round(shift / DAY)} days in the store)`)
+  const running = await o.start({ config, clock, engine: faults.engine, sloRefreshMs: DAY })
+  bound.service = running
+  const api = http(running.url)
+  o.write?.(`Highway demo: ${running.url} (simulated clock; data dates shown, shifted ${Math.round(shift / DAY)} days in the store)`)
   stage('start')
   let mae: Record<string, { n: number; mae: number | null }> = {}
   try {
@@ -189,7 +213,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const trainingCsv = join(o.dataDir, 'bike-2011.csv')
     writeTrainingCsv(o.hoursCsv, trainingCsv, '2012-01-01')
     const registry = createRegistry({ store: service.store, artifactsDir: config.registry.artifactsDir, now: clock.now })
-    const v1 = await trainModel({ model, training: resolveTraining(model), source: { kind: 'file', path: trainingCsv }, store: service.store, registry, now: clock.now, retentionDays: config.storage.retentionDays, codeVersion: 'demo', actor: 'demo' })
+    const v1 = await o.pipeline.train({ model, source: { kind: 'file', path: trainingCsv }, store: service.store, registry, now: clock.now, retentionDays: config.storage.retentionDays })
     timeline.add({ kind: 'model_trained', simMs: clock.now(), model: MODEL, version: v1.version, detail: trainingDetail(v1), why: `ridge on 2011 (${v1.dataset.rows.train} train, ${v1.dataset.rows.holdout} holdout rows), holdout MAE ${fmt(v1.metrics.mae)} RMSE ${fmt(v1.metrics.rmse)}` })
     stage('train')
     const released = await api.post<ReleaseView>(`/v1/models/${MODEL}/releases`, { version: v1.version, strategy: 'bluegreen', note: 'demo: first version' })
@@ -199,7 +223,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     // 1 scores it (features, its prediction, the real count), so drift, target drift and prediction drift compare
     // live weeks with what the model learnt from.
     const trainingHours = hours.filter((h) => h.dataMs < REPLAY_FROM)
-    await setReference({ api, registry, version: v1.version, hours: trainingHours })
+    await setReference({ api, registry, pipeline: o.pipeline, version: v1.version, hours: trainingHours })
 
     // 2. Replay hour by hour through the serving API; labels (the real counts) arrive the next day.
     const replay = hours.filter((h) => h.dataMs >= REPLAY_FROM)
@@ -222,7 +246,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         // 4. Once the quality SLO has paged (and nothing else is releasing), a later version with a latency fault ships by canary.
         const paged = timeline.first('slo_burn_alert')
         if (faultVersion === undefined && paged && t >= Date.parse(paged.sim_time) + FAULT_AFTER_PAGE_DAYS * DAY) {
-          const fault = await releaseFaultyVersion({ api, model, config, registry, store: service.store, faults, clock, timeline })
+          const fault = await releaseFaultyVersion({ api, model, config, registry, pipeline: o.pipeline, store: service.store, faults, clock, timeline })
           faultVersion = fault.version
           faultReleasedAt = t
         }
@@ -240,25 +264,18 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
 }
 
 /** Scores the training hours with a version's ONNX graph and stores them as the reference of every served version. */
-async function setReference(d: { api: Http; registry: ReturnType<typeof createRegistry>; version: number; hours: readonly BikeHour[] }): Promise<{ reference_id: string; rows: number }> {
-  const v = await d.registry.requireVersion(MODEL, d.version)
-  const { bytes } = await d.registry.readArtifact(MODEL, d.version)
-  const session = await openSession(bytes)
-  try {
-    const outputs = await runOnnx(session, v.signature, d.hours.map((h) => h.features))
-    const records = d.hours.map((h, i) => ({ id: `train-${idOf(h)}`, features: h.features, prediction: outputs[i]!, label: h.cnt }))
-    const r = await d.api.post<{ reference_id: string; rows: number }>(`/v1/models/${MODEL}/reference`, { records })
-    if (r.status !== 201) throw new Error(`reference: ${r.status} ${JSON.stringify(r.body)}`)
-    return r.body
-  } finally {
-    await session.release()
-  }
+async function setReference(d: { api: Http; registry: Registry; pipeline: DemoPipeline; version: number; hours: readonly BikeHour[] }): Promise<{ reference_id: string; rows: number }> {
+  const outputs = await d.pipeline.score({ registry: d.registry, model: MODEL, version: d.version, records: d.hours.map((h) => h.features) })
+  const records = d.hours.map((h, i) => ({ id: `train-${idOf(h)}`, features: h.features, prediction: outputs[i]!, label: h.cnt }))
+  const r = await d.api.post<{ reference_id: string; rows: number }>(`/v1/models/${MODEL}/reference`, { records })
+  if (r.status !== 201) throw new Error(`reference: ${r.status} ${JSON.stringify(r.body)}`)
+  return r.body
 }
 
 const idOf = (h: BikeHour): string => `hour-${new Date(h.dataMs).toISOString().slice(0, 13)}`
 const fmt = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v.toFixed(1))
 
-function trainingDetail(r: TrainingReport): Record<string, unknown> {
+function trainingDetail(r: DemoTrainingReport): Record<string, unknown> {
   return { rows: r.dataset.rows, metrics: r.metrics, eligible: r.eligible, gates: r.gates.map((g) => ({ gate: g.gate, passed: g.passed })), source: r.dataset.source }
 }
 
@@ -267,23 +284,21 @@ async function releaseFaultyVersion(d: {
   api: Http
   model: ModelSpec
   config: Config
-  registry: ReturnType<typeof createRegistry>
+  registry: Registry
+  pipeline: DemoPipeline
   store: DemoService['store']
   faults: ReturnType<typeof createFaultInjector>
   clock: { now(): number }
   timeline: Timeline
 }): Promise<{ version: number }> {
   const nowMs = d.clock.now()
-  const report = await trainModel({
+  const report = await d.pipeline.train({
     model: d.model,
-    training: resolveTraining(d.model),
     source: { kind: 'clickhouse', fromMs: nowMs - 56 * DAY, toMs: nowMs, labelsUntilMs: nowMs },
     store: d.store,
     registry: d.registry,
     now: d.clock.now,
     retentionDays: d.config.storage.retentionDays,
-    codeVersion: 'demo',
-    actor: 'demo',
   })
   d.timeline.add({ kind: 'model_trained', simMs: nowMs, model: MODEL, version: report.version, detail: trainingDetail(report), why: `on the last 8 weeks of served, labelled hours; holdout MAE ${fmt(report.metrics.mae)}` })
   const { bytes } = await d.registry.readArtifact(MODEL, report.version)

@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'artifacts/**', 'bench/out/**', 'dist/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'artifacts/**', 'bench/out/**', 'dist/**', 'web/build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -43,6 +43,15 @@ describe('the ClickHouse alert store', () => {
     expect(h.map((e) => e.eventId)).toEqual(['am/abc'])
   })
 
+  it('shows each event once when a batch only overlaps an earlier one (the overlap is read once by id)', async () => {
+    const labels = labelsOf('overlap-model')
+    const event = (id: string, atMs: number): AlertEvent => ({ eventId: id, kind: 'intake', source: 'alertmanager', fingerprint: fingerprintOf(labels), from: '', to: 'firing', atMs, activeAtMs: atMs, value: null, silencedBy: [], labels, annotations: {}, actor: 'am', detail: '' })
+    await alerts.appendEvents([event('am/one', T0), event('am/two', T0 + 1)])
+    await alerts.appendEvents([event('am/two', T0 + 1), event('am/three', T0 + 2), event('am/three', T0 + 2)])
+    const h = await alerts.history({ fromMs: T0 - MIN, toMs: T0 + MIN, model: 'overlap-model', limit: 100 })
+    expect(h.map((e) => e.eventId)).toEqual(['am/one', 'am/two', 'am/three'])
+  })
+
   it('keeps silences with their matchers and the newest version of each', async () => {
     const s = { id: 'sil-1', matchers: [{ name: 'model', value: 'm', isRegex: false, isEqual: true }], startsAtMs: T0, endsAtMs: T0 + 60 * MIN, createdBy: 'me', comment: 'deploy', updatedAtMs: T0 }
     await alerts.saveSilence(s)

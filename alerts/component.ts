@@ -9,7 +9,7 @@ import { AlertMetrics } from './metrics.ts'
 import type { AlertListener, AlertStore } from './ports.ts'
 import { alertRoutes } from './routes.ts'
 import { createWebhookReceiver } from './webhook.ts'
-import { jobOf, modelRuleObservations, sloObservations, type AnalysisResultsPort, type RuleObservation } from './sources.ts'
+import { jobOf, modelRuleObservations, sloObservations, type AnalysisResultsPort, type RuleObservation, type SavedAnalysis } from './sources.ts'
 
 /** What the alerts component needs from the composition root. */
 export interface AlertingOptions {
@@ -17,7 +17,10 @@ export interface AlertingOptions {
   readonly store: AlertStore
   readonly lease: LeasePort
   readonly holder: string
-  /** The SLO statuses as of `nowMs` (the slo component's evaluation); absent without SLOs. */
+  /**
+   * The SLO statuses at the tick `nowMs`: the slo component's snapshot, which may be up to one evaluation interval
+   * older (the SLO windows are minutes to days long, so this shifts an alert by at most one tick); absent without SLOs.
+   */
   readonly sloStatuses?: (nowMs: number) => Promise<readonly SloStatus[]>
   readonly analysis: AnalysisResultsPort
   readonly registry: Registry
@@ -54,9 +57,17 @@ export function createAlerting(options: AlertingOptions): Alerting {
   const receivers = config.receivers.map((receiver) => createWebhookReceiver({ receiver, grouping: config.route, metrics, store: options.store, onError: (e) => options.onError(`webhook ${receiver.name}`, e) }))
   const generatorUrl = (fp: string): string => `${(config.externalUrl ?? options.baseUrl()).replace(/\/$/, '')}/v1/alerts/${fp}`
   const collect = async (nowMs: number): Promise<RuleObservation[]> => {
+    // Rules of one model and job read one saved result: one query per (job, model) a tick, not one per rule.
+    const reads = new Map<string, Promise<SavedAnalysis | null>>()
+    const latest = (job: ReturnType<typeof jobOf>, model: string): Promise<SavedAnalysis | null> => {
+      const key = `${job}\u0000${model}`
+      let read = reads.get(key)
+      if (!read) reads.set(key, (read = options.analysis.latest(job, model, nowMs)))
+      return read
+    }
     const [slo, models] = await Promise.all([
       options.sloStatuses ? options.sloStatuses(nowMs).then((s) => sloObservations(s, config.sloFor)) : Promise.resolve([]),
-      Promise.all(config.rules.map(async (rule) => modelRuleObservations(rule, await options.analysis.latest(jobOf(rule.condition), rule.model, nowMs)))),
+      Promise.all(config.rules.map(async (rule) => modelRuleObservations(rule, await latest(jobOf(rule.condition), rule.model)))),
     ])
     return [...slo, ...models.flat()]
   }

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -79,12 +79,6 @@ describe.skipIf(!present)('with Debian’s Alertmanager on loopback', () => {
     if (am && am.exitCode === null) await new Promise((r) => am!.once('exit', r))
     await svc?.stop()
     tmp.cleanup()
-  })
-
-  it('amtool check-config accepts the example Alertmanager config shipped in examples/', () => {
-    const r = spawnSync(AMTOOL, ['check-config', 'examples/alertmanager.yml'], { encoding: 'utf8' })
-    expect(r.stdout + r.stderr).toContain('SUCCESS')
-    expect(r.status).toBe(0)
   })
 
   it('pushes Highway’s own firing alert to Alertmanager, which shows it with the same fingerprint and sends it back to the intake', async () => {

@@ -83,6 +83,19 @@ describe('POST /v1/alertmanager', () => {
     expect((await call('POST', '/v1/alertmanager', keys.operate, { ...bad, version: '3' })).status).toBe(400)
     expect((await fetch(`${svc.url}/healthz`)).status).toBe(200)
   })
+  it('counts refused payloads as invalid in the intake metric, though the shell refuses them before the handler', async () => {
+    const count = async (outcome: string): Promise<number> => {
+      const text = await (await fetch(`${svc.url}/metrics`, { headers: { authorization: `Bearer ${keys.read}` } })).text()
+      const line = text.split('\n').find((l) => l.startsWith(`highway_alertmanager_intake_payloads_total{outcome="${outcome}"}`))
+      return line ? Number(line.split(' ').pop()) : 0
+    }
+    const [invalid, stored] = [await count('invalid'), await count('stored')]
+    expect((await call('POST', '/v1/alertmanager', keys.operate, { ...webhook('firing'), version: '3' })).status).toBe(400)
+    const notJson = await fetch(`${svc.url}/v1/alertmanager`, { method: 'POST', headers: { authorization: `Bearer ${keys.operate}`, 'content-type': 'application/json' }, body: '{"version":' })
+    expect(notJson.status).toBe(400)
+    expect(await count('invalid')).toBe(invalid + 2)
+    expect(await count('stored')).toBe(stored)
+  })
   it('needs the operate scope', async () => {
     expect((await call('POST', '/v1/alertmanager', keys.read, webhook('firing'))).status).toBe(403)
   })

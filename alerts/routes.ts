@@ -270,6 +270,9 @@ export function alertRoutes(options: AlertRoutesOptions): Route[] {
       description: 'Point an Alertmanager `webhook_configs` receiver here. 200 once stored; 400 names the bad field (Alertmanager does not retry 4xx); 503 only when storage is briefly unavailable (it retries 5xx).',
       body: webhookPayloadSchema,
       maxBodyBytes: 4 * 1024 * 1024,
+      // The shell validates the body before the handler runs: a refused payload is counted here (429 is the
+      // shared body budget, not the payload's fault).
+      onRejected: (error) => options.metrics.intakePayloads.inc({ outcome: error.code === 'overloaded' ? 'unavailable' : 'invalid' }),
       responses: { 200: { description: 'Stored (or already stored).', schema: z.object({ stored: z.number().int(), alerts: z.number().int() }) } },
       handle: async ({ body, principal }) => {
         const { events, states } = intakeRecords(body)

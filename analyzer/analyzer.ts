@@ -8,6 +8,7 @@ import { computePerformance, type PerformanceResult } from './performance-report
 import { buildReferenceProfile, type ReferenceProfile } from './profile.ts'
 import { computeQuality, type QualityResult } from './quality.ts'
 import { fromSketch } from './sketch.ts'
+import { createRefreshAhead } from '../refresh-ahead/index.ts'
 
 /** A record for a reference: the prediction record shape, plus an optional label. */
 export interface ReferenceRecordRow {
@@ -104,6 +105,12 @@ export interface Analyzer {
   run(model: ModelSpec, window: AnalysisWindow): Promise<AnalysisRun>
   /** The newest stored result of a job (by window end); `no_result` when none is stored yet. */
   saved<J extends AnalysisJob>(job: J, model: ModelSpec, version: string): Promise<SavedAnalysis<AnalysisResults[J]>>
+  /**
+   * Periodic work, ahead of the staleness bound: reads in the background the newest stored result of every key read
+   * before, and of each job of `models` (version "") not held yet, when older than `SAVED_RESULT_TTL_MS`; so once
+   * warm no `saved` read waits on ClickHouse. Returns when the loads it started end (failures are kept out).
+   */
+  tick(nowMs: number, models?: readonly ModelSpec[]): Promise<void>
 }
 
 interface LoadedReference {
@@ -121,11 +128,20 @@ const NO_VALUES: ReferenceValues = { numeric: new Map(), textDescriptors: new Ma
 const idRank = (id: string): string => createHash('sha256').update(id).digest('hex')
 
 /**
- * How long a stored result read is reused, in ms. Reads of the newest result (dashboards, reports, `highway drift`)
- * then cost one query per key per interval however many arrive, even under ingest; a result this process stores
- * replaces its entry at once, one another replica stores shows up within the interval (windows close minutes apart).
+ * How long a stored result read is reused before it is read again, in the background, in ms. Reads of the newest
+ * result (dashboards, reports, `highway drift`) then cost one query per key per interval however many arrive, even
+ * under ingest; a result this process stores replaces its entry at once, one another replica stores shows up within
+ * the interval plus one query (windows close minutes apart).
  */
 export const SAVED_RESULT_TTL_MS = 5_000
+
+/**
+ * Oldest held result a read is served without waiting, in ms: past it (refreshes failing or queued that long behind
+ * inserts), a read waits for the store's answer rather than serve an answer of unknown age.
+ */
+export const SAVED_RESULT_MAX_AGE_MS = 60_000
+
+const ANALYSIS_JOBS: readonly AnalysisJob[] = ['drift', 'quality', 'performance']
 
 const iso = (ms: number): string => (ms >= MIN_WINDOW_MS && ms <= MAX_WINDOW_MS ? new Date(ms).toISOString() : String(ms))
 
@@ -147,14 +163,18 @@ export function createAnalyzer(options: AnalyzerOptions): Analyzer {
   const { store } = options
   const now = options.now ?? Date.now
   const cache = new Map<string, LoadedReference>()
-  interface SavedEntry {
-    readonly atMs: number
-    readonly found: Promise<SavedAnalysis<unknown> | undefined>
-    /** The last value read, once there is one: served while a newer read is in flight. */
-    readonly settled?: { readonly value: SavedAnalysis<unknown> | undefined }
-  }
-  const savedCache = new Map<string, SavedEntry>()
+  // Newest stored result per (job, model, version), served stale-while-revalidate (refresh-ahead/).
   const savedKey = (job: AnalysisJob, model: string, version: string) => `${job}\u0000${model}\u0000${version}`
+  const savedCache = createRefreshAhead<SavedAnalysis<unknown> | undefined>({
+    now,
+    refreshAfterMs: SAVED_RESULT_TTL_MS,
+    maxAgeMs: SAVED_RESULT_MAX_AGE_MS,
+    load: async (key) => {
+      const [job, model, version] = key.split('\u0000') as [AnalysisJob, string, string]
+      const r = await store.latestAnalysisResult({ job, model, version })
+      return r && { fromMs: r.fromMs, toMs: r.toMs, computedAtMs: r.computedAtMs, result: r.result }
+    },
+  })
 
   const remember = (model: ModelSpec, referenceId: string, source: string, profile: ReferenceProfile, values: () => Promise<ReferenceValues>): LoadedReference => {
     const loaded: LoadedReference = { id: referenceId, source, profile, values }
@@ -339,37 +359,24 @@ export function createAnalyzer(options: AnalyzerOptions): Analyzer {
       const computedAtMs = now()
       const save = (job: AnalysisJob, result: unknown) => store.saveAnalysisResult({ job, model: model.name, version: w.version, fromMs: w.fromMs, toMs: w.toMs, computedAtMs, result })
       await Promise.all([d ? save('drift', d) : Promise.resolve(), save('quality', qy), save('performance', p)])
-      // The newest stored result is this one unless a later window is stored already: then let the next read look.
+      // The newest stored result is this one unless a later window is held already (newest by window end, as the
+      // store orders them): either way the read that follows need not ask the store.
       for (const [job, result] of [['drift', d], ['quality', qy], ['performance', p]] as const) {
         if (result === null) continue
         const key = savedKey(job, model.name, w.version)
-        const held = savedCache.get(key)
-        if (!held) continue
+        const old = savedCache.peek(key)?.value
         const mine: SavedAnalysis<unknown> = { fromMs: w.fromMs, toMs: w.toMs, computedAtMs, result }
-        const old = held.settled?.value
-        // Newest by window end, as the store orders them.
-        const value = old && old.toMs > w.toMs ? old : mine
-        savedCache.set(key, { atMs: now(), found: Promise.resolve(value), settled: { value } })
+        savedCache.put(key, old && old.toMs > w.toMs ? old : mine, now())
       }
       return { drift: d, quality: qy, performance: p, reference: reference?.id ?? null }
     },
+    async tick(nowMs, warm = []) {
+      const keys = warm.flatMap((m) => ANALYSIS_JOBS.map((job) => savedKey(job, m.name, '')))
+      await Promise.allSettled(savedCache.tick(nowMs, keys))
+    },
     async saved(job, model, version) {
-      const key = savedKey(job, model.name, version)
-      let held = savedCache.get(key)
-      const last = held?.settled
-      if (!held || now() - held.atMs > SAVED_RESULT_TTL_MS) {
-        // One read in flight per key: a burst of readers shares it. A failed read is not kept. While it runs,
-        // readers get the value it replaces (queries can queue behind heavy ingest; the stored result is the same).
-        const found = store.latestAnalysisResult({ job, model: model.name, version }).then((r) => r && { fromMs: r.fromMs, toMs: r.toMs, computedAtMs: r.computedAtMs, result: r.result })
-        const entry: SavedEntry = { atMs: now(), found, ...(last ? { settled: last } : {}) }
-        savedCache.set(key, entry)
-        found.then(
-          (value) => savedCache.get(key) === entry && savedCache.set(key, { atMs: entry.atMs, found, settled: { value } }),
-          () => savedCache.get(key) === entry && (last ? savedCache.set(key, { atMs: 0, found: Promise.resolve(last.value), settled: last }) : savedCache.delete(key)),
-        )
-        held = entry
-      }
-      const found = held.settled ? held.settled.value : await held.found
+      // One read in flight per key: a burst of readers shares it; while it runs, readers get the value it replaces.
+      const found = (await savedCache.get(savedKey(job, model.name, version))).value
       if (!found) {
         const schedule = model.analysis.schedule ? `the schedule "${model.analysis.schedule}" stores one per whole window` : 'the model has no analysis.schedule'
         throw new AnalysisError(

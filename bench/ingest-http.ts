@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { stringify as toYaml } from 'yaml'
 import { cpuDelta, startChildService, type CpuSnapshot, type MemorySnapshot } from './child-service.ts'
 import { createKeepAliveAgent, runClosedLoop, runOpenLoop, type LoadResult, type LoadTarget } from './http-load.ts'
-import { BATCH_RECORDS, BENCH_MODEL, benchModelConfig, makeBodies } from './ingest-workload.ts'
+import { BATCH_RECORDS, benchModelConfig, makeBodies, waitStored } from './ingest-workload.ts'
 import { startPhaseLoad, type PhaseLoad } from './machine-load.ts'
 
 /** Group-commit counters the collector exports on /metrics. */
@@ -76,26 +76,6 @@ async function scrapeIngestCounters(url: string): Promise<IngestCounters> {
     rows: value('highway_ingest_batch_rows_sum', 'clickhouse'),
     insertSeconds: value('highway_ingest_flush_duration_seconds_sum', 'clickhouse'),
     spooled: value('highway_ingest_batch_rows_count', 'spool'),
-  }
-}
-
-async function storedPredictions(url: string): Promise<number> {
-  const res = await fetch(new URL(`/v1/models/${BENCH_MODEL}`, url))
-  if (!res.ok) throw new Error(`GET /v1/models/${BENCH_MODEL} answered ${res.status}: ${await res.text()}`)
-  return ((await res.json()) as { predictions: number }).predictions
-}
-
-/**
- * Waits until the service has stored `expected` predictions (polling every 10 ms, up to `timeoutMs`) and returns
- * how many it stored. With `acknowledge: logged` a 202 comes before the insert, so a rate is only a rate once the
- * rows are in ClickHouse.
- */
-async function waitStored(url: string, expected: number, timeoutMs: number): Promise<number> {
-  const deadline = performance.now() + timeoutMs
-  for (;;) {
-    const stored = await storedPredictions(url)
-    if (stored >= expected || performance.now() > deadline) return stored
-    await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
 

@@ -95,3 +95,24 @@ export function encodePredictionEachRow(r: PredictionRow): string {
     status: r.status,
   })
 }
+
+/** Predictions of the bench model the service has stored. */
+export async function storedPredictions(url: string): Promise<number> {
+  const res = await fetch(new URL(`/v1/models/${BENCH_MODEL}`, url))
+  if (!res.ok) throw new Error(`GET /v1/models/${BENCH_MODEL} answered ${res.status}: ${await res.text()}`)
+  return ((await res.json()) as { predictions: number }).predictions
+}
+
+/**
+ * Waits until the service has stored `expected` predictions (polling every 10 ms, up to `timeoutMs`) and returns
+ * how many it stored. With `acknowledge: logged` a 202 comes before the insert, so a rate is only a rate once the
+ * rows are in ClickHouse.
+ */
+export async function waitStored(url: string, expected: number, timeoutMs: number): Promise<number> {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    const stored = await storedPredictions(url)
+    if (stored >= expected || performance.now() > deadline) return stored
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}

@@ -9,9 +9,10 @@ import { join } from 'node:path'
 import { stringify as toYaml } from 'yaml'
 import { startChildService } from './child-service.ts'
 import { createKeepAliveAgent, percentile, runClosedLoop, runOpenLoop, type LoadResult } from './http-load.ts'
-import { BATCH_RECORDS, BENCH_MODEL, benchModelConfig, makeBodies } from './ingest-workload.ts'
+import { BATCH_RECORDS, BENCH_MODEL, benchModelConfig, makeBodies, waitStored } from './ingest-workload.ts'
 import { startPhaseLoad, waitForQuiet } from './machine-load.ts'
 import { round, type Bench, type BenchTarget } from './report.ts'
+import { benchSloSpecs } from './slo-specs.ts'
 
 const HELP = `npm run bench -- mixed [--quick] [--seconds N] [--predictions-per-second N] [--labels-per-second N] [--reads-per-second N]
 
@@ -34,34 +35,6 @@ function numberOption(args: readonly string[], name: string, fallback: number): 
   const v = Number(args[i + 1])
   if (!(v > 0) || !Number.isFinite(v)) throw new Error(`${name} must be a positive number, got ${JSON.stringify(args[i + 1])}`)
   return v
-}
-
-/** A few SLOs of the bench model, of each kind the evaluator reads (ratio, latency, threshold, timeslices). */
-function sloSpecs(model: string): string {
-  const slo = (name: string, indicator: string, budgeting: string, objective: string) => `---
-apiVersion: openslo/v1
-kind: SLO
-metadata: { name: ${model}-${name} }
-spec:
-  service: ${model}
-  indicator:
-    metadata: { name: ${model}-${name} }
-    spec:
-${indicator}
-  timeWindow: [{ duration: 30d, isRolling: true }]
-  budgetingMethod: ${budgeting}
-  objectives: [{ displayName: main, ${objective} }]
-`
-  const ratio = (good: string, total: string) => `      ratioMetric:
-        good: { metricSource: { type: highway, spec: { model: ${model}, ${good} } } }
-        total: { metricSource: { type: highway, spec: { model: ${model}, ${total} } } }`
-  return [
-    slo('availability', ratio('select: ok', 'select: all'), 'Occurrences', 'target: 0.999'),
-    slo('latency', ratio('select: latency_below, thresholdMs: 250', 'select: all'), 'Occurrences', 'target: 0.99'),
-    slo('accepted', ratio('select: not_quarantined', 'select: all'), 'Occurrences', 'target: 0.999'),
-    slo('availability-slices', ratio('select: ok', 'select: all'), 'Timeslices', 'target: 0.99, timeSliceTarget: 0.99, timeSliceWindow: 5m'),
-    slo('freshness', '      thresholdMetric: { metricSource: { type: highway, spec: { model: ' + model + ', measure: freshness_seconds } } }', 'Timeslices', 'target: 0.99, op: lte, value: 300, timeSliceTarget: 1, timeSliceWindow: 1h'),
-  ].join('')
 }
 
 /** Label bodies for the predictions of batches [first, first + count): label `k` of batch `b` is for its record `k`. */
@@ -126,20 +99,6 @@ async function postJson(url: string, body: unknown): Promise<{ status: number; b
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null }
 }
 
-async function storedPredictions(url: string): Promise<number> {
-  const res = await fetch(new URL(`/v1/models/${BENCH_MODEL}`, url))
-  return ((await res.json()) as { predictions: number }).predictions
-}
-
-async function waitStored(url: string, expected: number, timeoutMs: number): Promise<number> {
-  const deadline = performance.now() + timeoutMs
-  for (;;) {
-    const stored = await storedPredictions(url)
-    if (stored >= expected || performance.now() > deadline) return stored
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-
 const failed = (f: Readonly<Record<string, number>>): number => Object.values(f).reduce((s, n) => s + n, 0)
 const rate = (r: LoadResult): number => r.acknowledged / r.elapsedSeconds
 
@@ -161,7 +120,7 @@ export const runMixedBench: Bench = async (options) => {
   try {
     const sloDir = join(tmp, 'slos')
     mkdirSync(sloDir)
-    writeFileSync(join(sloDir, 'bench.yaml'), sloSpecs(BENCH_MODEL))
+    writeFileSync(join(sloDir, 'bench.yaml'), benchSloSpecs(BENCH_MODEL, ['availability', 'latency', 'accepted', 'availability-slices', 'freshness']))
     const configFile = join(tmp, 'bench.yaml')
     writeFileSync(configFile, toYaml({ models: [benchModelConfig()], server: { host: '127.0.0.1' }, slos: sloDir }))
 

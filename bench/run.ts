@@ -30,6 +30,10 @@ const BENCHES: Record<string, { readonly describe: string; readonly load: () => 
     describe: 'one evaluation tick of 100 SLOs over 30 days of rollups fed by 100M predictions, next to raw scans',
     load: async () => (await import('./slo.ts')).runSloBench,
   },
+  alerts: {
+    describe: 'one tick of 1,000 alert rules over 100 models vs the pure state step; Alertmanager intake payloads/min vs an empty payload',
+    load: async () => (await import('./alerts.ts')).runAlertsBench,
+  },
   cli: {
     describe: '`highway` start-up (--help, slo validate, slo list against a service): wall time and peak RSS, dist vs tsx vs node -e 0',
     load: async () => (await import('./cli.ts')).runCliBench,

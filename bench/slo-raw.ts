@@ -3,7 +3,6 @@
 // slo/tick.test.ts): it reads no rollup and no materialized-view output, only what ingest stored, so an equal
 // answer proves the views, the signed label rows and the batched grid arithmetic together.
 import { UnsupportedSelectionError, type RollupAnswer, type RollupGrid, type RollupNeed, type RollupTarget, type Store } from '../store/index.ts'
-import { LATENCY_BUCKETS_MS } from '../store/schema.ts'
 
 type RawTable = 'predictions' | 'labelled' | 'quarantine'
 
@@ -49,8 +48,8 @@ function rawTerms(need: RollupNeed): RawTerm[] {
     case 'latency_total':
       return [p('lc', 'countIf(isNotNull(latency_ms))')]
     case 'latency_below': {
-      // Raw rows could count any threshold; the reference refuses what the rollups refuse, so statuses compare whole.
-      if (!LATENCY_BUCKETS_MS.includes(sel.thresholdMs as (typeof LATENCY_BUCKETS_MS)[number])) throw new UnsupportedSelectionError(`thresholdMs must be one of the rollup's latency buckets (${LATENCY_BUCKETS_MS.join(', ')} ms), got ${sel.thresholdMs}`)
+      // Raw rows count any threshold, as the rollups now do (buckets, or the exact counts of the others).
+      if (!Number.isFinite(sel.thresholdMs)) throw new UnsupportedSelectionError(`thresholdMs must be a finite number, got ${sel.thresholdMs}`)
       return [p(`le${sel.thresholdMs}`, `countIf(latency_ms <= ${sel.thresholdMs})`)]
     }
     case 'not_quarantined_total':

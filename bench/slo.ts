@@ -12,6 +12,7 @@ import { createSloReads, evaluateSlo, evaluateSlos, SloMetrics, type SloStatus }
 import { parseSloSources, type ResolvedSlo } from '../slo/spec/index.ts'
 import { round, type Bench, type BenchSection } from './report.ts'
 import { readRaw } from './slo-raw.ts'
+import { benchSloSpecs } from './slo-specs.ts'
 
 const DAY = 86_400_000
 const MODELS = 10
@@ -21,40 +22,6 @@ const START = END - 30 * DAY
 function option(args: readonly string[], name: string): string | undefined {
   const i = args.indexOf(name)
   return i >= 0 ? args[i + 1] : undefined
-}
-
-/** The ten SLOs of one model: every SLI kind the evaluator reads from rollups. */
-function specsFor(model: string): string {
-  const slo = (name: string, indicator: string, budgeting: string, objective: string, annotations = '') => `---
-apiVersion: openslo/v1
-kind: SLO
-metadata: { name: ${model}-${name}${annotations ? `, annotations: { ${annotations} }` : ''} }
-spec:
-  service: ${model}
-  indicator:
-    metadata: { name: ${model}-${name} }
-    spec:
-${indicator}
-  timeWindow: [{ duration: 30d, isRolling: true }]
-  budgetingMethod: ${budgeting}
-  objectives: [{ displayName: main, ${objective} }]
-`
-  const ratio = (good: string, total: string) => `      ratioMetric:
-        good: { metricSource: { type: highway, spec: { model: ${model}, ${good} } } }
-        total: { metricSource: { type: highway, spec: { model: ${model}, ${total} } } }`
-  const threshold = (measure: string) => `      thresholdMetric: { metricSource: { type: highway, spec: { model: ${model}, measure: ${measure} } } }`
-  return [
-    slo('availability', ratio('select: ok', 'select: all'), 'Occurrences', 'target: 0.999'),
-    slo('latency', ratio('select: latency_below, thresholdMs: 250', 'select: all'), 'Occurrences', 'target: 0.99'),
-    slo('accepted', ratio('select: not_quarantined', 'select: all'), 'Occurrences', 'target: 0.999'),
-    slo('accuracy', ratio('select: correct', 'select: labelled'), 'Occurrences', 'target: 0.8', 'highway.dev/evaluation-delay: 3d'),
-    slo('accuracy-wilson', ratio('select: correct', 'select: labelled'), 'Occurrences', 'target: 0.8', 'highway.dev/evaluation-delay: 3d, highway.dev/wilson: "true"'),
-    slo('availability-slices', ratio('select: ok', 'select: all'), 'Timeslices', 'target: 0.99, timeSliceTarget: 0.99, timeSliceWindow: 5m'),
-    slo('latency-hourly', ratio('select: latency_below, thresholdMs: 100', 'select: all'), 'RatioTimeslices', 'target: 0.9, timeSliceWindow: 1h'),
-    slo('accuracy-daily', ratio('select: correct', 'select: labelled'), 'RatioTimeslices', 'target: 0.8, timeSliceWindow: 1d', 'highway.dev/evaluation-delay: 3d'),
-    slo('freshness', threshold('freshness_seconds'), 'Timeslices', 'target: 0.99, op: lte, value: 300, timeSliceTarget: 1, timeSliceWindow: 1h'),
-    slo('label-coverage', threshold('label_coverage'), 'Timeslices', 'target: 0.9, op: gte, value: 0.005, timeSliceTarget: 1, timeSliceWindow: 1d', 'highway.dev/evaluation-delay: 3d'),
-  ].join('')
 }
 
 /** The store with its queries counted and timed (wall time with at least one query open): a view of the real store. */
@@ -110,7 +77,7 @@ export const runSloBench: Bench = async (options) => {
     const base = await openStore({ mode: 'embedded', dataDir: dir, database: 'highway', retentionDays: 3650 })
     const probe = instrumented(base)
     const store = probe.store
-    const specs = parseSloSources([{ file: 'bench.yaml', text: Array.from({ length: MODELS }, (_, m) => specsFor(`m${m}`)).join('') }])
+    const specs = parseSloSources([{ file: 'bench.yaml', text: Array.from({ length: MODELS }, (_, m) => benchSloSpecs(`m${m}`)).join('') }])
     if (!specs.ok) throw new Error(`bench specs: ${JSON.stringify(specs.errors.slice(0, 3))}`)
     const slos: readonly ResolvedSlo[] = specs.specs
 

@@ -24,7 +24,7 @@ export const demoCommand: Command = async ({ args, port, env, stdout, stderr, ve
     ...(port !== undefined ? { port } : {}),
     env,
     logger,
-    start: ({ config, clock, engine, sloRefreshMs }) => startService({ config, components: COMPONENTS, logger, version, clock, engine, sloRefreshMs }),
+    start: ({ config, clock, engine, intervals }) => startService({ config, components: COMPONENTS, logger, version, clock, engine, intervals }),
     pipeline: {
       train: (t) => trainModel({ ...t, training: resolveTraining(t.model), codeVersion: 'demo', actor: 'demo' }),
       async score({ registry, model, version, records }) {

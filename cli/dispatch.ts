@@ -14,6 +14,7 @@ export const COMMANDS: CommandTable = {
   demo: async () => (await import('./demo.ts')).demoCommand,
   slo: async () => (await import('./slo-commands.ts')).sloCommand,
   rules: async () => (await import('./rules-command.ts')).rulesCommand,
+  dashboards: async () => (await import('./dashboards-command.ts')).dashboardsCommand,
   drift: async () => (await import('./analysis-commands.ts')).analysisCommand,
   quality: async () => (await import('./analysis-commands.ts')).analysisCommand,
   performance: async () => (await import('./analysis-commands.ts')).analysisCommand,
@@ -22,6 +23,10 @@ export const COMMANDS: CommandTable = {
   models: async () => (await import('./model-commands.ts')).modelCommand,
   release: async () => (await import('./model-commands.ts')).modelCommand,
   rollback: async () => (await import('./model-commands.ts')).modelCommand,
+  runbook: async () => (await import('./runbook-command.ts')).runbookCommand,
+  incident: async () => (await import('./incident-command.ts')).incidentCommand,
+  alerts: async () => (await import('./alerts-command.ts')).alertsCommand,
+  silence: async () => (await import('./silence-command.ts')).silenceCommand,
 }
 
 /** What dispatch needs from the process: output streams, the environment snapshot and the version. */

@@ -28,6 +28,14 @@ const FLAG_OPTIONS = {
   exit: { type: 'boolean' },
   steps: { type: 'string' },
   interval: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  markdown: { type: 'boolean' },
+  status: { type: 'string' },
+  state: { type: 'string' },
+  matcher: { type: 'string', multiple: true },
+  duration: { type: 'string' },
+  comment: { type: 'string' },
+  author: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 

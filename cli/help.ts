@@ -2,7 +2,7 @@
 import { DEFAULT_REPORT_BUCKETS, MAX_REPORT_BUCKETS } from './report-buckets.ts'
 
 /** The commands `highway` knows, in the order the overview lists them. */
-export const COMMAND_NAMES = ['start', 'migrate', 'demo', 'slo', 'rules', 'drift', 'quality', 'performance', 'report', 'train', 'models', 'release', 'rollback'] as const
+export const COMMAND_NAMES = ['start', 'migrate', 'demo', 'slo', 'rules', 'dashboards', 'drift', 'quality', 'performance', 'report', 'train', 'models', 'release', 'rollback', 'runbook', 'alerts', 'silence', 'incident'] as const
 /** One `highway` command. */
 export type CommandName = (typeof COMMAND_NAMES)[number]
 /**
@@ -45,6 +45,7 @@ Commands:
   demo                the closed loop on the bike-sharing data in simulated time (npm run demo)
   slo validate DIR    check OpenSLO v1 specs (default: the config's slos: directory)
   rules --out DIR     write Sloth-style Prometheus rules for Prometheus-sourced SLOs (see rules --help)
+  dashboards --out DIR  write the Grafana dashboards as JSON (grafana/dashboards is the committed copy)
   drift               drift of a model's window against its reference (from a running service)
   quality             data quality of a window (from a running service)
   performance         realised and estimated performance of a window (from a running service)
@@ -53,6 +54,10 @@ Commands:
   models [list|show M]  registered versions, aliases and releases (from a running service)
   release             start a canary, shadow or blue/green release of a registered version
   rollback            move a model's champion back to the previous good version
+  runbook             list, run, show, approve or cancel runbooks (validate DIR checks the files)
+  incident list|show ID  incidents, their timelines and probable causes (--markdown: a postmortem skeleton)
+  alerts              current alerts, Highway's own and Alertmanager's (from a running service)
+  silence             add, list or expire silences (from a running service)
 
 Storage is embedded ClickHouse (chDB) under --data-dir unless CLICKHOUSE_URL is set
 (with CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE).
@@ -85,6 +90,14 @@ Checks every OpenSLO v1 document (SLO, SLI, AlertPolicy, AlertCondition, Service
 (default: the config's slos: directory), resolves references, and with --config also checks models,
 features and metrics. Exit code 1 when a spec is invalid; each error names the file, the path and the rule.
   --json          print one JSON document
+  -h, --help      this help`,
+  dashboards: `Usage: highway dashboards --out DIR [--json]
+
+Writes Highway's Grafana dashboards (SLO overview, model health, serving, collector, incidents) into DIR as
+<uid>.json, built from grafana/*.ts. They read the datasources of grafana/provisioning (Prometheus uid prometheus,
+ClickHouse uid clickhouse). \`npm run dashboards\` regenerates the committed copy in grafana/dashboards.
+  --out DIR       where to write (created when missing)
+  --json          print {files}
   -h, --help      this help`,
   rules: `Usage: highway rules --out DIR [--slos DIR] [--period-sli exact|sloth-optimized] [--config F] [--json]
 
@@ -150,6 +163,21 @@ first. Repeating it is a no-op that says so; with nothing to roll back to it is 
   --api-key K     bearer key (default HIGHWAY_API_KEY) with the operate scope
   --json          print the API's JSON document
   -h, --help      this help`,
+  runbook: `Usage: highway runbook validate [DIR] [--config F] [--json]
+       highway runbook list | runs [--model M] [--status S] | show ID [--url U] [--api-key K] [--json]
+       highway runbook run NAME --model M [--dry-run] | approve ID | cancel ID [--url U] [--api-key K] [--json]
+
+validate checks runbook YAML files (default: the config's runbooks: directory) and names the file, key and
+value of each problem (exit 1). The others ask a running Highway (docs/runbooks.md): list the runbooks, their
+runs and one run's steps; start one by hand (--dry-run shows the plan and what would be refused); approve the
+step a run waits on; cancel a run.
+  --model M       model name
+  --status S      running, waiting, succeeded, failed, refused, aborted, cancelled, planned or skipped
+  --dry-run       plan only: nothing acts
+  --url U         service URL (default HIGHWAY_URL or http://127.0.0.1:8080)
+  --api-key K     bearer key (default HIGHWAY_API_KEY): read to list, operate to run, approve and cancel
+  --json          print the API's JSON document
+  -h, --help      this help`,
   train: `Usage: highway train --model M [--data F] [--target COL] [--config C] [--data-dir D] [--url U] [--api-key K] [--json]
        highway train --reproduce M V [--config C] [--data-dir D] [--json]
 
@@ -172,6 +200,28 @@ reference set. A version that fails a release gate is registered but not eligibl
 Exit code 0: registered and eligible (or reproduced); 1: a gate failed, the run stopped, or the
 reproduction differs; 2: bad usage or config. A terminal shows progress; --json prints one JSON document.
 ${COMMON}`,
+  alerts: `Usage: highway alerts [--state S] [--model M] [--url U] [--api-key K] [--json]
+
+The alerts of a running Highway: its own (SLO burn rates, model health) and those Alertmanager sent in.
+  --state S       inactive, pending, firing or resolved (default: all but inactive)
+  --model M       only this model's alerts
+  --url U         service URL (default HIGHWAY_URL or http://127.0.0.1:8080)
+  --api-key K     bearer key with the read scope (default HIGHWAY_API_KEY)
+  --json          print the API's JSON document
+  -h, --help      this help`,
+  silence: `Usage: highway silence add --matcher 'name=value' [--matcher …] --duration D --comment C [--author A] [--json]
+       highway silence list [--json]
+       highway silence expire ID [--json]
+
+Silences of a running Highway (Alertmanager's semantics: a silenced alert is evaluated and recorded, not notified).
+  --matcher M     name=value, name!=value, name=~regex or name!~regex (repeat: all must match)
+  --duration D    how long from now: 30m, 2h, 1h30m, 7d
+  --comment C     why (required)
+  --author A      who (default: the login name)
+  --url U         service URL (default HIGHWAY_URL or http://127.0.0.1:8080)
+  --api-key K     bearer key (default HIGHWAY_API_KEY): operate scope for add and expire, read for list
+  --json          print the API's JSON document
+  -h, --help      this help`,
   demo: `Usage: highway demo [--config F] [--data-dir D] [--host H] [--port P] [--exit] [--json]
 
 The closed loop on real data, in simulated time: trains bike-demand on 2011 (UCI bike sharing), releases
@@ -183,4 +233,17 @@ by its canary analysis. Prints the timeline and writes an HTML report; the servi
   --exit          stop the service at the end (exit 0 when every step happened)
   --json          print {ok, duration_s, events, stages_s, mae} instead of the timeline
 ${COMMON}`,
+  incident: `Usage: highway incident list [--status S] [--model M] [--from T] [--to T] [--url U] [--api-key K] [--json]
+       highway incident show ID [--markdown] [--url U] [--api-key K] [--json]
+
+Asks a running Highway for its incidents (opened by page alerts, resolved when their alerts resolve).
+list: newest first; show: one incident's alerts, timeline, probable causes and error budget consumed.
+  --status S      triage, investigating, mitigated, resolved (comma-separated)
+  --model M       incidents touching this model
+  --from T, --to T  incidents open at some time in [from, to) (ISO-8601 or epoch ms)
+  --markdown      (show) print a postmortem skeleton: the SRE Workbook's sections, pre-filled
+  --url U         service URL (default HIGHWAY_URL or http://127.0.0.1:8080)
+  --api-key K     bearer key with the read scope (default HIGHWAY_API_KEY)
+  --json          print the API's JSON document
+  -h, --help      this help`,
 }

@@ -18,7 +18,7 @@ export function connect(options: { url?: string; apiKey?: string; env: HighwayEn
  * One request to a running Highway: the parsed JSON answer (or its text), or an Error that says what went wrong:
  * `cannot reach Highway at URL (cause)…` when nothing answered, `STATUS from URL/PATH: message` for a non-2xx.
  */
-export async function callHighway(options: { url: string; path: string; method: 'GET' | 'POST'; apiKey?: string; body?: unknown }): Promise<unknown> {
+export async function callHighway(options: { url: string; path: string; method: 'GET' | 'POST' | 'DELETE'; apiKey?: string; body?: unknown }): Promise<unknown> {
   const { url, path } = options
   const headers: Record<string, string> = {
     ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -45,7 +45,7 @@ export async function callHighway(options: { url: string; path: string; method: 
 
 // node:http rather than fetch: the first fetch loads undici, ~9 MB and a large share of start-up for what is, in a
 // CLI command, a single request (bench/RESULTS.md, cli). No redirects are followed; Highway answers none.
-async function exchange(url: string, method: 'GET' | 'POST', headers: Record<string, string>, body: string | undefined): Promise<{ status: number; text: string }> {
+async function exchange(url: string, method: 'GET' | 'POST' | 'DELETE', headers: Record<string, string>, body: string | undefined): Promise<{ status: number; text: string }> {
   const target = new URL(url)
   const { request } = target.protocol === 'https:' ? await import('node:https') : await import('node:http')
   return new Promise((resolve, reject) => {

@@ -62,18 +62,23 @@ export const modelRuleSchema = z
   })
   .strict()
 
+const secretSchema = z.string().min(16, 'must be at least 16 characters')
+
 const receiverSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "_", "." or "-"'),
     url: z.url({ protocol: /^https?$/ }),
-    /** HMAC-SHA256 key for `X-Highway-Signature`; else `HIGHWAY_WEBHOOK_SECRET` from the environment. */
-    secret: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** HMAC-SHA256 key for `X-Highway-Signature`, written in the config; or `secretEnv`. */
+    secret: secretSchema.optional(),
+    /** The name of an environment variable holding the key, so the config file carries no secret (read at start). */
+    secretEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name: letters, digits and "_", not starting with a digit').optional(),
     timeout: durationSeconds.default(10),
     maxAttempts: z.number().int().min(1).max(20).default(5),
     /** Only alerts of these severities go to this receiver (default: page and ticket). */
     severities: z.array(severitySchema).min(1).default(['page', 'ticket']),
   })
   .strict()
+  .refine((r) => r.secret === undefined || r.secretEnv === undefined, { message: 'give secret or secretEnv, not both', path: ['secretEnv'] })
 
 const routeDefaults = { groupBy: ['alertname'], groupWait: 30, groupInterval: 300, repeatInterval: 14_400 }
 
@@ -120,6 +125,32 @@ export type Condition = z.infer<typeof conditionSchema>
 export type Severity = z.infer<typeof severitySchema>
 /** One webhook receiver. */
 export type ReceiverConfig = z.infer<typeof receiverSchema>
+
+/**
+ * The block with each receiver's `secretEnv` read into `secret`, checked as a written secret is; the start calls
+ * it before anything opens, so an unset or short variable stops it with the key and the variable named (never the
+ * value). `lookup` reads one environment variable (config/env/index.ts).
+ */
+export function resolveReceiverSecrets(alerting: AlertingConfig, lookup: (name: string) => string | undefined): AlertingConfig {
+  const problems: string[] = []
+  const receivers = alerting.receivers.map((r, i) => {
+    if (r.secretEnv === undefined) return r
+    const value = lookup(r.secretEnv)
+    const where = `alerting.receivers[${i}].secretEnv (receiver ${r.name})`
+    if (value === undefined || value === '') {
+      problems.push(`${where}: environment variable ${r.secretEnv} is not set`)
+      return r
+    }
+    const checked = secretSchema.safeParse(value)
+    if (!checked.success) {
+      problems.push(`${where}: the value of ${r.secretEnv} ${checked.error.issues[0]?.message ?? 'is not a usable secret'}`)
+      return r
+    }
+    return { ...r, secret: checked.data }
+  })
+  if (problems.length > 0) throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`)
+  return { ...alerting, receivers }
+}
 
 /** The `alerting` block when the config has none. */
 export const DEFAULT_ALERTING: AlertingConfig = alertingSchema.parse({})

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { searchSpaceSchema } from './search-space.ts'
 import { alertingSchema, DEFAULT_ALERTING } from './alerting.ts'
+import { DEFAULT_FARO, faroSchema } from './faro.ts'
 
 /** Model and feature names: safe as map keys, metric labels and file names. */
 const nameSchema = z
@@ -300,9 +301,13 @@ export const configSchema = z
     models: z.array(modelSpecSchema).default([]),
     /** Directory of OpenSLO v1 YAML files (`highway slo validate DIR` checks them). */
     slos: z.string().min(1).optional(),
+    /** Directory of runbook YAML files (`highway runbook validate DIR` checks them; docs/runbooks.md). */
+    runbooks: z.string().min(1).optional(),
     auth: z.object({ keys: z.array(apiKeySchema).default([]) }).strict().default({ keys: [] }),
     /** Alert rules, receivers and Alertmanager (alerts/, docs/alerts.md). */
     alerting: alertingSchema.default(DEFAULT_ALERTING),
+    /** Web apps instrumented with Grafana Faro that send to `POST /v1/faro` (faro/, docs/faro.md). */
+    faro: faroSchema.default(DEFAULT_FARO),
     /** Model registry: where content-addressed ONNX artifacts are kept. */
     registry: z.object({ artifactsDir: z.string().min(1).default('./artifacts') }).strict().default({ artifactsDir: './artifacts' }),
     server: z
@@ -371,6 +376,11 @@ export const configSchema = z
       for (const [j, m] of (k.models ?? []).entries()) {
         if (!names.has(m)) ctx.addIssue({ code: 'custom', path: ['auth', 'keys', i, 'models', j], message: `names no configured model (have: ${[...names].join(', ') || 'none'})` })
       }
+    })
+    config.faro.apps.forEach((a, i) => {
+      a.models.forEach((m, j) => {
+        if (!names.has(m)) ctx.addIssue({ code: 'custom', path: ['faro', 'apps', i, 'models', j], message: `"${m}" names no configured model (have: ${[...names].join(', ') || 'none'})` })
+      })
     })
     config.alerting.rules.forEach((r, i) => {
       if (!names.has(r.model)) ctx.addIssue({ code: 'custom', path: ['alerting', 'rules', i, 'model'], message: `"${r.model}" names no configured model (have: ${[...names].join(', ') || 'none'})` })

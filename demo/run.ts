@@ -21,7 +21,18 @@ export interface DemoService {
 }
 
 /** Starts the service the demo drives: the composition root's `startService`, passed in by the CLI. */
-export type StartDemoService = (o: { config: Config; clock: Clock; engine: InferenceEngine; sloRefreshMs: number }) => Promise<DemoService>
+export type StartDemoService = (o: { config: Config; clock: Clock; engine: InferenceEngine; intervals: DemoIntervals }) => Promise<DemoService>
+
+/** Background work's intervals in simulated ms (cli/service.ts `ServiceIntervals`): coarse, as at one prediction an hour finer ones see nothing new. */
+export interface DemoIntervals {
+  readonly sloRefreshMs: number
+  readonly savedResultsMs: number
+  readonly runbookTickMs: number
+  readonly incidentTickMs: number
+}
+
+/** The demo's intervals: the SLO snapshot and stored results once a simulated day, runbooks and incidents every hour. */
+export const DEMO_INTERVALS: DemoIntervals = { sloRefreshMs: 86_400_000, savedResultsMs: 86_400_000, runbookTickMs: 3_600_000, incidentTickMs: 6 * 3_600_000 }
 
 /** Where training rows come from (pipeline/train `DataSource`, structurally). */
 export type DemoDataSource = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'clickhouse'; readonly fromMs: number; readonly toMs: number; readonly labelsUntilMs: number }
@@ -186,7 +197,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     onError: (err) => problems.push(`timer: ${err instanceof Error ? err.message : String(err)}`),
   })
   const faults = createFaultInjector(createInThreadEngine())
-  const running = await o.start({ config, clock, engine: faults.engine, sloRefreshMs: DAY })
+  const running = await o.start({ config, clock, engine: faults.engine, intervals: DEMO_INTERVALS })
   bound.service = running
   const api = http(running.url)
   o.write?.(`Highway demo: ${running.url} (simulated clock; data dates shown, shifted ${Math.round(shift / DAY)} days in the store)`)

@@ -2,8 +2,6 @@ export { createRegistry, currentGitCommit, processOwner, ownerRunsHere } from '.
 export type { Registry, RegistryOptions, RegisterOptions, TrainingOutcome, RecoveryReport, RecoveryOptions } from './registry.ts'
 export { createArtifactStore, sha256Hex, ArtifactCorruptError, ArtifactMissingError } from './artifact-store.ts'
 export type { ArtifactStore } from './artifact-store.ts'
-export { createAuditLog } from './audit.ts'
-export type { AuditLog, AuditEntry, AuditRecord } from './audit.ts'
 export { RegistryError, registrationSchema, trainingRunSchema, aliasNameSchema, modelNameSchema } from './types.ts'
 export type { RegisteredVersion, RegistrationInput, TrainingRunInput, TrainingTrial, AliasState, RegistryErrorCode } from './types.ts'
 export {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { AppError, defineRoute, parseJsonBody, parseOr400, type Principal, type Route } from '../server/index.ts'
-import type { AuditLog, AuditRecord } from './audit.ts'
+import type { AuditLog, AuditRecord } from '../audit/index.ts'
 import type { Registry } from './registry.ts'
 import { registrationSchema, RegistryError, trainingRunSchema, type AliasState, type RegisteredVersion } from './types.ts'
 
@@ -106,6 +106,8 @@ const auditEntrySchema = z.object({
   before: z.unknown(),
   after: z.unknown(),
   reason: z.string(),
+  requestId: z.string().describe('the request that caused it (X-Request-Id), or empty'),
+  status: z.number().int().describe('HTTP status of an audited request (component "http"), 0 for other entries'),
 })
 const trialSchema = z.object({
   runId: z.string(),

@@ -21,6 +21,17 @@ function fail(diagnostics) {
 }
 
 const started = Date.now()
+// The web demo's bundle (web/build/, served at /demo): esbuild is a dev dependency, so an install without it
+// (`npm ci --omit=dev`) serves /demo as "not built" and everything else as usual.
+try {
+  await import('esbuild')
+  const { bundleWeb, WEB_BUILD_DIR } = await import('../web/bundle.mjs')
+  await bundleWeb()
+  console.error(`build: web demo to ${relative(ROOT, WEB_BUILD_DIR)}/`)
+} catch (err) {
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err
+  console.error('build: esbuild is not installed; the web demo (/demo) is not built')
+}
 let ts
 try {
   ts = (await import('typescript')).default

@@ -29,9 +29,10 @@ function hostnameOf(hostHeader: string): string {
  * Refuses what a web page on another site could make a browser send. On a loopback bind (the keyless default) a
  * `Host` that is not a loopback name is a DNS-rebinding page: refused for every method. A state-changing request
  * whose `Origin` is neither the service's own nor configured is a cross-site request: refused. Clients that are
- * not browsers send no `Origin` and are not affected.
+ * not browsers send no `Origin` and are not affected. `routeAllows` is the matched route's own CORS policy (the Faro
+ * intake lets the configured web apps' origins through, and no other route does).
  */
-export function checkRequestOrigin(req: IncomingMessage, policy: OriginPolicy): void {
+export function checkRequestOrigin(req: IncomingMessage, policy: OriginPolicy, routeAllows?: (origin: string) => boolean): void {
   const host = req.headers.host
   if (policy.loopback && host !== undefined && !isLoopback(hostnameOf(host))) {
     throw new AppError('forbidden', `Host ${JSON.stringify(host.slice(0, 100))} is not a loopback name: this service listens on loopback only`)
@@ -39,6 +40,7 @@ export function checkRequestOrigin(req: IncomingMessage, policy: OriginPolicy): 
   const origin = req.headers.origin
   if (origin === undefined || !STATE_CHANGING.has(req.method ?? '')) return
   if (policy.allowedOrigins.has(origin)) return
+  if (routeAllows?.(origin) === true) return
   let sameOrigin = false
   try {
     sameOrigin = host !== undefined && new URL(origin).host === host.toLowerCase()

@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import type { Scope } from '../config/index.ts'
 import type { Principal } from './auth.ts'
 import type { BodyFormat, RawBody } from './body.ts'
+import type { AppError } from './errors.ts'
 
 /** The HTTP methods routes use. */
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'
@@ -17,6 +18,21 @@ export interface ResponseSpec {
   readonly schema?: z.ZodType
   /** Other than application/json: `text/plain`, `application/octet-stream`, `text/html`. */
   readonly contentType?: string
+}
+
+/**
+ * Cross-origin access to one route, for browser apps on other origins (the Faro intake). The cross-site guard lets
+ * a state-changing request through when `allows(origin)`; the shell answers the CORS preflight (`OPTIONS`) and adds
+ * `Access-Control-Allow-Origin` to every answer of the route, errors included, for those origins only.
+ */
+export interface CorsPolicy {
+  allows(origin: string): boolean
+  /** Request headers a page may send (`Access-Control-Allow-Headers`), lower case. */
+  readonly allowHeaders: readonly string[]
+  /** Answer headers a page may read (`Access-Control-Expose-Headers`). */
+  readonly exposeHeaders?: readonly string[]
+  /** How long a browser may cache the preflight, in seconds. */
+  readonly maxAgeSeconds?: number
 }
 
 /** What a handler answers: a JSON value, or bytes with their type. Handlers never touch the response object. */
@@ -57,6 +73,14 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   readonly rawBody?: { readonly accept: readonly BodyFormat[]; readonly description: string; readonly schema?: z.ZodType }
   /** Largest body, in bytes (default: the shell's). */
   readonly maxBodyBytes?: number
+  /** Browser pages of other origins that may call this route (CORS); none when absent. */
+  readonly cors?: CorsPolicy
+  /**
+   * Told when the shell refuses the request's input before the handler runs (path, query or body validation, a
+   * body that is not JSON, too large or of the wrong type): for a route's own counters, such as the Alertmanager
+   * intake's `invalid` outcome. It cannot change the answer; a throw from it is ignored.
+   */
+  readonly onRejected?: (error: AppError) => void
   readonly responses: Readonly<Record<number, ResponseSpec>>
   readonly handle: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Reply> | Reply
 }
@@ -75,6 +99,8 @@ export interface Route {
   readonly body?: z.ZodType
   readonly rawBody?: { readonly accept: readonly BodyFormat[]; readonly description: string; readonly schema?: z.ZodType }
   readonly maxBodyBytes?: number
+  readonly cors?: CorsPolicy
+  readonly onRejected?: (error: AppError) => void
   readonly responses: Readonly<Record<number, ResponseSpec>>
   readonly handle: (input: RouteInput<unknown, unknown, unknown>) => Promise<Reply> | Reply
 }

@@ -4,12 +4,15 @@ import type { HttpMethod, Route } from './route.ts'
 export interface RouteMatch {
   readonly route: Route
   readonly params: Record<string, string>
+  /** The route's Prometheus label ({@link routeLabel}), computed once per route rather than per request. */
+  readonly label: string
 }
 
 interface Compiled {
   readonly route: Route
   readonly pattern: RegExp
   readonly names: readonly string[]
+  readonly label: string
 }
 
 /** What `match` found: a route, or the methods the path does answer (405), or nothing (404). */
@@ -44,7 +47,7 @@ export function createRouter(routes: readonly Route[]): { match(method: string, 
       })
       .join('/')
     const list = byMethod.get(route.method) ?? []
-    list.push({ route, pattern: new RegExp(`^${source}$`), names })
+    list.push({ route, pattern: new RegExp(`^${source}$`), names, label: routeLabel(route.path) })
     byMethod.set(route.method, list)
   }
   for (const list of byMethod.values()) list.sort((a, b) => (specificity(a.route.path) < specificity(b.route.path) ? -1 : 1))
@@ -54,8 +57,8 @@ export function createRouter(routes: readonly Route[]): { match(method: string, 
       const m = c.pattern.exec(path)
       if (!m) continue
       const params: Record<string, string> = {}
-      c.names.forEach((name, i) => (params[name] = m[i + 1]!))
-      return { route: c.route, params }
+      for (let i = 0; i < c.names.length; i++) params[c.names[i]!] = m[i + 1]!
+      return { route: c.route, params, label: c.label }
     }
     return undefined
   }

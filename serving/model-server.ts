@@ -339,10 +339,13 @@ export class ModelServer {
     const outputNames = request.outputs && request.outputs.length > 0 ? [...new Set(request.outputs)] : undefined
     const problems = checkInferInputs(lv, request)
     const rows = rowsOf(request.inputs)
-    const featureRows = rows > 0 ? featuresOfTensors(lv.signature, request.inputs, rows) : []
+    // Feature records are built only for what reads them (the log, a shadow, an error's message): a server without a
+    // prediction log answers without them.
+    let features: FeatureRecord[] | undefined
+    const featureRows = (): FeatureRecord[] => (features ??= rows > 0 ? featuresOfTensors(lv.signature, request.inputs, rows) : [])
     const logIds = rowIds(request.id, rows)
     if (problems.length > 0) {
-      this.#logAll(model, featureRows.map((f, i) => ({ id: logIds[i]!, version: lv.version, features: f })), 'invalid', started, tsMs)
+      this.#logAll(model, featureRows().map((f, i) => ({ id: logIds[i]!, version: lv.version, features: f })), 'invalid', started, tsMs)
       throw new AppError('bad_request', problems.join('; '))
     }
     let feeds: Readonly<Record<string, HostTensor>> = request.inputs
@@ -359,30 +362,33 @@ export class ModelServer {
     try {
       outputs = await this.#run(lv, feeds, outputNames)
     } catch (err) {
-      this.#logAll(model, featureRows.map((f, i) => ({ id: logIds[i]!, version: lv.version, features: f })), 'error', started, tsMs)
+      this.#logAll(model, featureRows().map((f, i) => ({ id: logIds[i]!, version: lv.version, features: f })), 'error', started, tsMs)
       throw new AppError('internal', `version ${lv.version} of model "${model}" failed to run: ${(err as Error).message}`, { cause: err })
     }
     const nonFinite = nonFiniteOutput(outputs, rows)
     if (nonFinite !== undefined) {
-      this.#logAll(model, featureRows.map((f, i) => ({ id: logIds[i]!, version: lv.version, features: f })), 'invalid', started, tsMs)
-      throw nonFiniteError(model, lv.version, nonFinite.row, featureRows[nonFinite.row] ? describeRecord(featureRows[nonFinite.row]!) : '', `inputs (row ${nonFinite.row})`, nonFinite.output)
+      this.#logAll(model, featureRows().map((f, i) => ({ id: logIds[i]!, version: lv.version, features: f })), 'invalid', started, tsMs)
+      throw nonFiniteError(model, lv.version, nonFinite.row, featureRows()[nonFinite.row] ? describeRecord(featureRows()[nonFinite.row]!) : '', `inputs (row ${nonFinite.row})`, nonFinite.output)
     }
     const latencyMs = performance.now() - started
     this.#observe(model, lv.version, 'ok', latencyMs, rows)
     // Rows are logged when the contract output was computed (and asked for); a partial output selection logs features only.
-    let contractRows: OutputRow[] | undefined
-    try {
-      if (outputs[outputNameOf(lv.signature)]) contractRows = readOutputRows(lv.signature, outputs, rows)
-    } catch {
-      contractRows = undefined
+    const log = this.#o.log
+    if (log) {
+      let contractRows: OutputRow[] | undefined
+      try {
+        if (outputs[outputNameOf(lv.signature)]) contractRows = readOutputRows(lv.signature, outputs, rows)
+      } catch {
+        contractRows = undefined
+      }
+      log.log(
+        model,
+        featureRows().map((f, i) => ({ id: logIds[i]!, ts: tsMs, version: String(lv.version), features: f, prediction: contractRows?.[i]?.logged ?? null, latency_ms: latencyMs, status: 'ok' })),
+      )
     }
-    this.#o.log?.log(
-      model,
-      featureRows.map((f, i) => ({ id: logIds[i]!, ts: tsMs, version: String(lv.version), features: f, prediction: contractRows?.[i]?.logged ?? null, latency_ms: latencyMs, status: 'ok' })),
-    )
     if (routed.shadow !== undefined && rows > 0) {
       const shadowVersion = routed.shadow
-      this.#enqueueShadow(model, shadowVersion, featureRows, logIds, tsMs)
+      this.#enqueueShadow(model, shadowVersion, featureRows(), logIds, tsMs)
     }
     return { version: lv.version, outputs }
   }

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { AppError, defineRoute, describeIssues, errorBodySchema, parseJsonBody, type Reply, type Route } from '../server/index.ts'
 import type { ModelServer } from './model-server.ts'
 import type { HostTensor, TensorMeta } from './tensor.ts'
-import { binaryData, binaryInputs, decodeFp64Fast, decodeInput, inferRequestSchema, jsonData, metadataTensor, responseOutputSchema, splitBinaryBody, V2_DATATYPES, type V2Output } from './v2-codec.ts'
+import { binaryData, binaryInputs, decodeFp64Fast, decodeInput, fastInferRequest, inferRequestSchema, type InferRequestBody, jsonData, metadataTensor, responseOutputSchema, splitBinaryBody, V2_DATATYPES, type V2Output } from './v2-codec.ts'
 
 /** What the serving routes need. */
 export interface ServingRoutesDeps {
@@ -81,9 +81,8 @@ async function answerInfer(server: ModelServer, model: string, version: number |
     text = split.json
     rest = split.rest
   }
-  const parsed = inferRequestSchema.safeParse(parseJsonBody(text))
-  if (!parsed.success) throw new AppError('bad_request', describeIssues(parsed.error, 'body'))
-  const body = parsed.data
+  const json = parseJsonBody(text)
+  const body = fastInferRequest(json) ?? parseInferRequest(json)
   if (body.model_name !== undefined && body.model_name !== model) throw new AppError('bad_request', `body.model_name: "${body.model_name.slice(0, 128)}" does not match the model of the path, "${model.slice(0, 128)}"`)
   if (body.model_version !== undefined && version !== undefined && body.model_version !== String(version)) {
     throw new AppError('bad_request', `body.model_version: "${body.model_version.slice(0, 32)}" does not match the version of the path, "${version}"`)
@@ -131,6 +130,13 @@ async function answerInfer(server: ModelServer, model: string, version: number |
   if (blobs.length === 0) return { json: answer }
   const header = Buffer.from(JSON.stringify(answer), 'utf8')
   return { body: Buffer.concat([header, ...blobs]), contentType: 'application/octet-stream', headers: { [BINARY_HEADER]: String(header.length) } }
+}
+
+/** `$inference_request` through its schema: the 400 names the field, the rule and the value. */
+function parseInferRequest(json: unknown): InferRequestBody {
+  const parsed = inferRequestSchema.safeParse(json)
+  if (!parsed.success) throw new AppError('bad_request', describeIssues(parsed.error, 'body'))
+  return parsed.data
 }
 
 function inputMeta(inputs: readonly TensorMeta[], name: string): TensorMeta | undefined {

@@ -3,6 +3,7 @@ import { makeTempDir } from '../test/support/temp-dir.ts'
 import { openStore, type Store } from '../store/index.ts'
 import { readRaw } from '../bench/slo-raw.ts'
 import { evaluateSlo, evaluateSlos, type SloStatus } from './evaluate.ts'
+import { prepareLatencyCounts } from './latency-counts.ts'
 import { parseSloSources, type ResolvedSlo } from './spec/index.ts'
 
 // The batched tick over real chDB: every SLI kind the rollups answer, for three models (one split by version), read
@@ -67,6 +68,8 @@ beforeAll(async () => {
      SELECT 'gamma', concat('g', toString(number)), now64(3), fromUnixTimestamp64Milli({rec:Int64}), if(number % 4 = 0, 13, 10.5), '' FROM numbers(0, 2880, 3)`,
     { rec: START + 10 * DAY },
   )
+  // Every row above was received before now: the exact latency counts come from the backfill.
+  await prepareLatencyCounts({ store, slos: load(SOURCES.join('')) })
 }, 180_000)
 afterAll(async () => {
   await store.close()
@@ -112,6 +115,9 @@ const SOURCES = [
   budgetingMethod: Occurrences
   objectives: [{ displayName: main, target: 0.999 }]`),
   spec('gamma-within-1', ratio('gamma', 'select: correct, tolerance: 1', 'select: labelled'), occurrences(0.9, '10d'), 'highway.dev/evaluation-delay: 1d'),
+  // Thresholds between the rollup buckets: the exact counts of slo_latency_below_1m (prepared in beforeAll).
+  spec('alpha-v2-latency-120', ratio('alpha', 'version: v2, select: latency_below, thresholdMs: 120', 'version: v2, select: all'), occurrences(0.7, '3d')),
+  spec('beta-latency-175-hourly', ratio('beta', 'select: latency_below, thresholdMs: 175', 'select: all'), slices('RatioTimeslices', 'target: 0.5, timeSliceWindow: 1h')),
 ]
 
 function load(text: string): ResolvedSlo[] {
@@ -157,12 +163,13 @@ describe('one evaluation tick of many SLOs', () => {
     await evaluateSlos(few.store, load(SOURCES.slice(0, 3).join('')), NOW)
     expect(few.queries()).toBe(1)
     const all = counting(store)
-    // Every SLO three times over (renamed), still one query for each of the three tables they read.
+    // Every SLO three times over (renamed), still one query for each of the four tables they read, and one of the
+    // thresholds slo_latency_below_1m counts.
     const many = load([0, 1, 2].map((r) => SOURCES.join('').replaceAll('name: ', `name: r${r}-`)).join(''))
     expect(many.length).toBe(3 * load(SOURCES.join('')).length)
     const outcomes = await evaluateSlos(all.store, many, NOW)
     expect(outcomes).toHaveLength(many.length)
-    expect(all.queries()).toBe(3)
+    expect(all.queries()).toBe(5)
   })
 
   it('answers each SLO as if it were evaluated alone', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { allStatements } from './index.ts'
+import { allStatements, latencyViewDdl } from './index.ts'
 
 // No cluster runs here, so the cluster DDL is tested as text: every statement must carry ON CLUSTER, every
 // MergeTree must be Replicated with a per-shard path, reads and inserts go through Distributed tables, and the
@@ -16,7 +16,7 @@ describe('cluster DDL', () => {
     const creates = cluster.filter((s) => s.startsWith('CREATE TABLE') && !s.includes('ENGINE = Distributed'))
     expect(creates.length).toBeGreaterThan(0)
     for (const sql of creates) {
-      expect(sql).toMatch(/ENGINE = Replicated(Replacing|Aggregating)?MergeTree\('\/clickhouse\/tables\/\{shard\}\/highway\/\w+_local', '\{replica\}'/)
+      expect(sql).toMatch(/ENGINE = Replicated(Replacing|Aggregating|Summing)?MergeTree\('\/clickhouse\/tables\/\{shard\}\/highway\/\w+_local', '\{replica\}'/)
     }
   })
 
@@ -39,6 +39,15 @@ describe('cluster DDL', () => {
     const view = cluster.find((s) => s.startsWith('CREATE MATERIALIZED VIEW'))
     expect(view).toContain('TO `highway`.`prediction_rollup_1m_local`')
     expect(view).toContain('FROM `highway`.`predictions_local`')
+  })
+
+  it('keeps the exact latency view on shard-local tables, and swaps or drops it on the whole cluster', () => {
+    const ctx = { database: 'highway', cluster: 'ml', retentionDays: 30 }
+    const [create, modify] = latencyViewDdl(ctx, [{ thresholdMs: 120, countedFromMs: 1_700_000_000_000 }])
+    expect(create).toContain('CREATE MATERIALIZED VIEW IF NOT EXISTS `highway`.`slo_latency_below_1m_mv` ON CLUSTER `ml` TO `highway`.`slo_latency_below_1m_local`')
+    expect(create).toContain('FROM `highway`.`predictions_local`')
+    expect(modify).toMatch(/^ALTER TABLE `highway`.`slo_latency_below_1m_mv` ON CLUSTER `ml` MODIFY QUERY SELECT .*FROM `highway`.`predictions_local`/s)
+    expect(latencyViewDdl(ctx, [])).toEqual(['DROP VIEW IF EXISTS `highway`.`slo_latency_below_1m_mv` ON CLUSTER `ml`'])
   })
 
   it('generates the same tables without a cluster, minus replication', () => {

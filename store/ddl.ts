@@ -10,7 +10,7 @@ export interface TableSpec {
   readonly name: string
   readonly columns: readonly string[]
   readonly indexes?: readonly string[]
-  readonly engine: 'MergeTree' | 'ReplacingMergeTree' | 'AggregatingMergeTree'
+  readonly engine: 'MergeTree' | 'ReplacingMergeTree' | 'AggregatingMergeTree' | 'SummingMergeTree'
   readonly engineArgs?: string
   readonly partitionBy?: string
   readonly orderBy: string
@@ -85,6 +85,19 @@ export function createView(ctx: DdlContext, spec: ViewSpec): string[] {
   return [
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${tableName(ctx, spec.name)}${onCluster(ctx)} TO ${localTable(ctx, spec.to)}\nAS ${select}`,
   ]
+}
+
+/**
+ * ALTER that swaps a materialized view's query in place: inserts see the old query or the new one, never neither
+ * (no gap and no overlap, as a DROP and CREATE would leave). Same local-table rewriting as {@link createView}.
+ */
+export function modifyViewQuery(ctx: DdlContext, spec: ViewSpec): string {
+  return `ALTER TABLE ${tableName(ctx, spec.name)}${onCluster(ctx)} MODIFY QUERY ${spec.select.replaceAll('{from}', localTable(ctx, spec.from))}`
+}
+
+/** DROP of a materialized view (its target table and rows stay). */
+export function dropView(ctx: DdlContext, name: string): string {
+  return `DROP VIEW IF EXISTS ${tableName(ctx, name)}${onCluster(ctx)}`
 }
 
 /** ALTER that changes a table's TTL (retention), applied where the rows live. */

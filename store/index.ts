@@ -42,6 +42,9 @@ export {
   policyTransitions,
   UnsupportedSelectionError,
 } from './slo-queries.ts'
+export { isLatencyBucket, latencyViewDdl, prepareLatencyThresholds, readLatencyThresholds } from './slo-latency.ts'
+export type { LatencyThresholdState, LatencyThresholdsPrepared } from './slo-latency.ts'
+export type { CountedThreshold } from './slo-schema.ts'
 export type { RollupSelection, RollupTarget, RollupGrid, RollupNeed, RollupAnswer, SavedResult, PolicyTransition } from './slo-queries.ts'
 export {
   maxModelVersion,
@@ -60,13 +63,11 @@ export {
   insertReleaseEvent,
   readReleaseEvents,
   readUnfinishedReleases,
-  insertAudit,
-  readAudit,
   readVersionWindowFacts,
   insertRegistryOutcome,
   readRegistryOutcomes,
   readUnwrittenClaims,
 } from './registry-queries.ts'
-export type { VersionRow, AliasMove, TrainingRunRow, ReleaseEventRow, AuditRow, VersionWindowFacts, RegistryOutcomeRow } from './registry-queries.ts'
+export type { VersionRow, AliasMove, TrainingRunRow, ReleaseEventRow, VersionWindowFacts, RegistryOutcomeRow } from './registry-queries.ts'
 export { labelledTrainingRows } from './training-queries.ts'
 export type { TrainingRowsQuery, StoredLabelledRow } from './training-queries.ts'

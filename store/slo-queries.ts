@@ -2,6 +2,7 @@ import type { Store } from './client.ts'
 import { tableName } from './ddl.ts'
 import { sketchKeyExpr } from './analysis-schema.ts'
 import { LATENCY_BUCKETS_MS } from './schema.ts'
+import { isLatencyBucket, readLatencyThresholds } from './slo-latency.ts'
 
 /** Which predictions of a model count, for an SLI read from the per-minute rollups. */
 export type RollupSelection =
@@ -10,7 +11,7 @@ export type RollupSelection =
   /** Labelled and right; with `tolerance`, |prediction − label| ≤ tolerance (regression). */
   | { readonly select: 'correct'; readonly tolerance?: number }
 
-/** A selection the rollup cannot answer (a latency threshold between its buckets). */
+/** A selection the rollups cannot answer (a latency threshold between the buckets that is not counted yet, a bad tolerance). */
 export class UnsupportedSelectionError extends Error {
   override readonly name = 'UnsupportedSelectionError'
 }
@@ -21,7 +22,7 @@ export interface RollupTarget {
   readonly version?: string
 }
 
-type Table = 'prediction_rollup_1m' | 'label_rollup_1m' | 'quarantine'
+type Table = 'prediction_rollup_1m' | 'label_rollup_1m' | 'quarantine' | 'slo_latency_below_1m'
 
 /**
  * Slices [startMs + k·stepMs, startMs + (k+1)·stepMs) for k = 0 … count − 1. A burn-rate window [from, to) is a
@@ -52,7 +53,12 @@ interface Aggregate {
   readonly sql: (needed: string) => string
   /** Reads the tick's one merge of the latency bucket arrays (`le_state`) rather than merging its own. */
   readonly latency?: true
+  /** An exact latency count: the threshold and the cut of its current counting in `slo_latency_below_1m`. */
+  readonly exact?: { readonly thresholdMs: number; readonly countedFromMs: number }
 }
+
+/** Thresholds between buckets that `slo_latency_below_1m` counts and has backfilled, by threshold: the cut of each. */
+type ExactThresholds = ReadonlyMap<number, number>
 
 /** A need resolved to terms: value = Σ sign × aggregate over the grid's rows (or max, for `last`). */
 interface Term {
@@ -63,14 +69,24 @@ interface Term {
 }
 
 /** The aggregates a selection sums, and with what sign; throws UnsupportedSelectionError for one the rollup cannot answer. */
-function termsOf(sel: RollupSelection, grid: RollupGrid): Term[] {
+function termsOf(sel: RollupSelection, grid: RollupGrid, exact: ExactThresholds): Term[] {
   const p = (key: string, sql: string, sign: 1 | -1 = 1): Term => ({ table: 'prediction_rollup_1m', aggregate: { key, sql: () => sql }, sign, grid })
   const l = (key: string, sql: (needed: string) => string): Term => ({ table: 'label_rollup_1m', aggregate: { key, sql }, sign: 1, grid })
   const predictions = p('n', 'sum(predictions)')
   switch (sel.select) {
     case 'latency_below': {
       const b = LATENCY_BUCKETS_MS.indexOf(sel.thresholdMs as (typeof LATENCY_BUCKETS_MS)[number])
-      if (b < 0) throw new UnsupportedSelectionError(`thresholdMs must be one of the rollup's latency buckets (${LATENCY_BUCKETS_MS.join(', ')} ms), got ${sel.thresholdMs}`)
+      if (b < 0) {
+        // Between buckets: the exact counts the SLO component keeps for every loaded threshold (docs/slo.md).
+        const countedFromMs = exact.get(sel.thresholdMs)
+        if (countedFromMs === undefined) {
+          throw new UnsupportedSelectionError(
+            `latency threshold ${sel.thresholdMs} ms is not counted yet: thresholds between the rollup's buckets (${LATENCY_BUCKETS_MS.join(', ')} ms) are counted exactly once the SLO component has prepared them at start`,
+          )
+        }
+        const aggregate: Aggregate = { key: `lt${String(sel.thresholdMs)}`, sql: (needed) => `sumIf(below_${exactColumn(sel.thresholdMs)}, ${needed})`, exact: { thresholdMs: sel.thresholdMs, countedFromMs } }
+        return [{ table: 'slo_latency_below_1m', aggregate, sign: 1, grid }]
+      }
       return [{ table: 'prediction_rollup_1m', aggregate: { key: `le${b}`, sql: () => `le_state[${b + 1}]`, latency: true }, sign: 1, grid }]
     }
     case 'ok':
@@ -95,6 +111,9 @@ function termsOf(sel: RollupSelection, grid: RollupGrid): Term[] {
     }
   }
 }
+
+/** Column name suffix of an exact threshold in the batched query (a finite number: digits, '.', 'e', '-' only). */
+const exactColumn = (thresholdMs: number): string => String(thresholdMs).replace(/[^0-9a-z]/gi, '_')
 
 /** A grid in whole seconds as the minute rollups read it: minutes in [fromS, fromS + stepS·count), slice k = ⌊(minute − fromS) / stepS⌋. */
 function secondsGrid(g: RollupGrid): { fromS: number; stepS: number; count: number } {
@@ -188,7 +207,12 @@ async function queryCells(store: Store, table: Table, terms: readonly Term[], ta
       ...(names.includes('last') ? ['max(last_ts) AS last_ts'] : []),
     ]
     const labelStates = ['sum(labelled) AS labelled, sum(correct) AS correct', ...(names.some((n) => n.startsWith('tol')) ? ['sumMap(abs_error) AS abs_error'] : [])]
-    source = `SELECT model, ${version} AS v, ${m} - positiveModulo(${m} - {o:Int64}, {q:Int64}) AS t, ${(table === 'label_rollup_1m' ? labelStates : states).join(', ')}
+    // Exact latency counts: one column per threshold, only the rows of its current counting (cut), never an older one.
+    const exact = [...aggregates.values()].flatMap((a) => (a.exact ? [a.exact] : []))
+    exact.forEach((e, i) => Object.assign(params, { [`x${i}`]: e.thresholdMs, [`c${i}`]: e.countedFromMs }))
+    const exactStates = exact.map((e, i) => `sumIf(below, threshold_ms = {x${i}:Float64} AND counted_from = fromUnixTimestamp64Milli({c${i}:Int64}, 'UTC')) AS below_${exactColumn(e.thresholdMs)}`)
+    const chosen = table === 'label_rollup_1m' ? labelStates : table === 'slo_latency_below_1m' ? exactStates : states
+    source = `SELECT model, ${version} AS v, ${m} - positiveModulo(${m} - {o:Int64}, {q:Int64}) AS t, ${chosen.join(', ')}
        FROM ${tableName(store.ctx, table)} WHERE ${where} GROUP BY model, v, t`
     time = 't'
   }
@@ -221,16 +245,20 @@ async function queryCells(store: Store, table: Table, terms: readonly Term[], ta
 
 /**
  * Answers every rollup need of an evaluation tick with one query per table read (`prediction_rollup_1m`,
- * `label_rollup_1m`, and `quarantine` only when a `not_quarantined` SLI asks): each query returns, for every
+ * `label_rollup_1m`, `quarantine` only when a `not_quarantined` SLI asks, `slo_latency_below_1m` only for latency
+ * thresholds between buckets): each query returns, for every
  * model, every window and every slice the tick's SLOs need, the sums of the aggregates they read, finished per
  * need here. Never scans raw predictions. Label selections count predictions by the minute they were MADE, with
- * the newest label of each. A need the rollups cannot answer (a latency threshold between buckets) gets an error
- * answer; the others are still answered.
+ * the newest label of each. A need the rollups cannot answer (a latency threshold between buckets not counted yet)
+ * gets an error answer; the others are still answered.
  */
 export async function readRollups(store: Store, needs: readonly RollupNeed[]): Promise<RollupAnswer[]> {
+  // The counted thresholds are read only when a need asks for one between buckets (one small table).
+  const between = needs.some((n) => n.kind === 'count' && n.selection.select === 'latency_below' && !isLatencyBucket(n.selection.thresholdMs))
+  const exact: ExactThresholds = new Map(between ? (await readLatencyThresholds(store)).filter((t) => t.backfilled).map((t) => [t.thresholdMs, t.countedFromMs]) : [])
   const termsByNeed: Array<Term[] | string> = needs.map((need) => {
     try {
-      if (need.kind === 'count') return termsOf(need.selection, need.grid)
+      if (need.kind === 'count') return termsOf(need.selection, need.grid, exact)
       // Freshness: the newest prediction per slice, and before the grid (no lower bound) for the slices before the first one.
       const last: Aggregate = { key: 'last', sql: (needed) => `toUnixTimestamp64Milli(maxIf(last_ts, ${needed}))` }
       const before: RollupGrid = { startMs: 0, stepMs: Math.floor(need.grid.startMs / 1000) * 1000, count: 1 }
@@ -246,7 +274,7 @@ export async function readRollups(store: Store, needs: readonly RollupNeed[]): P
   // The tables' queries run at once: chDB (and a server) answers them in parallel, off the event loop.
   const results = new Map<Table, { cells: Cells; gridIndex: (g: RollupGrid) => number }>()
   await Promise.all(
-    (['prediction_rollup_1m', 'label_rollup_1m', 'quarantine'] as const).map(async (table) => {
+    (['prediction_rollup_1m', 'label_rollup_1m', 'quarantine', 'slo_latency_below_1m'] as const).map(async (table) => {
       const terms: Term[] = []
       const targets: RollupTarget[] = []
       termsByNeed.forEach((ts, i) => {

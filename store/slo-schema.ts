@@ -154,5 +154,85 @@ export const sloPolicyTransitionsTable: TableSpec = {
   shardingKey: 'cityHash64(slo)',
 }
 
+const latencyBelowTtl = retention('minute')
+/**
+ * Exact latency counts (migration 8, docs/slo.md "Latency thresholds"): per model, version and minute of the
+ * prediction, how many predictions took at most `threshold_ms`, for each threshold a loaded SLO names between the
+ * rollup's buckets. `counted_from` is the cut of the threshold's current counting (its view counts predictions
+ * received from then, its backfill those received before): rows of an earlier counting of the same threshold (one
+ * removed from the specs and brought back, or a backfill a crash interrupted) are never read, so nothing counts twice.
+ */
+export const latencyBelowTable: RetainedTable = {
+  ttl: latencyBelowTtl,
+  spec: (ctx): TableSpec => ({
+    name: 'slo_latency_below_1m',
+    columns: [
+      'model LowCardinality(String)',
+      'version LowCardinality(String)',
+      'threshold_ms Float64',
+      "counted_from DateTime64(3, 'UTC')",
+      "minute DateTime('UTC')",
+      'below UInt64',
+    ],
+    engine: 'SummingMergeTree',
+    engineArgs: 'below',
+    partitionBy: 'toDate(minute)',
+    orderBy: '(model, version, threshold_ms, counted_from, minute)',
+    ttl: latencyBelowTtl(ctx),
+    // A replayed predictions block (same deduplication token) is dropped here too, as in the other rollups.
+    settings: DEDUP,
+  }),
+}
+
+/**
+ * One row per change of a counted threshold, the newest (by `updated_at`) current: counted since `counted_from`,
+ * backfilled (rows received before `counted_from`) once `backfilled_until` is set, no longer counted when `active` is 0.
+ */
+export const latencyThresholdsTable: TableSpec = {
+  name: 'slo_latency_thresholds',
+  columns: [
+    'threshold_ms Float64',
+    "counted_from DateTime64(3, 'UTC')",
+    "backfilled_until Nullable(DateTime64(3, 'UTC'))",
+    'active UInt8',
+    "updated_at DateTime64(6, 'UTC')",
+  ],
+  engine: 'ReplacingMergeTree',
+  engineArgs: 'updated_at',
+  orderBy: 'threshold_ms',
+  shardingKey: 'cityHash64(threshold_ms)',
+}
+
+/** A threshold the latency view counts, and the cut its counting started at (epoch ms). */
+export interface CountedThreshold {
+  readonly thresholdMs: number
+  readonly countedFromMs: number
+}
+
+/** A finite number as an SQL literal: String(number) of a checked finite number cannot carry SQL. */
+function literal(n: number): string {
+  if (!Number.isFinite(n)) throw new RangeError(`expected a finite number, got ${n}`)
+  return String(n)
+}
+
+/**
+ * The view that keeps `slo_latency_below_1m` for the given thresholds: each inserted prediction with a latency at
+ * most a threshold, received at or after that threshold's cut, adds one to its minute. Views take no query
+ * parameters, so the (checked, finite) numbers are literals.
+ */
+export function latencyBelowView(thresholds: readonly CountedThreshold[]): ViewSpec {
+  const pairs = thresholds.map((t) => `(toFloat64(${literal(t.thresholdMs)}), fromUnixTimestamp64Milli(toInt64(${literal(Math.trunc(t.countedFromMs))}), 'UTC'))`)
+  return {
+    name: 'slo_latency_below_1m_mv',
+    to: 'slo_latency_below_1m',
+    from: 'predictions',
+    select: `SELECT model, version, c.1 AS threshold_ms, c.2 AS counted_from, toStartOfMinute(ts) AS minute, count() AS below
+FROM {from}
+ARRAY JOIN [${pairs.join(', ')}] AS c
+WHERE latency_ms <= c.1 AND received_at >= c.2
+GROUP BY model, version, threshold_ms, counted_from, minute`,
+  }
+}
+
 /** The SLO tables whose TTL follows `storage.retentionDays`. */
-export const SLO_RETAINED_TABLES: readonly RetainedTable[] = [labelOutcomesTable, labelRollupTable]
+export const SLO_RETAINED_TABLES: readonly RetainedTable[] = [labelOutcomesTable, labelRollupTable, latencyBelowTable]

@@ -32,7 +32,7 @@ beforeAll(async () => {
   mkdirSync(slos)
   writeFileSync(join(slos, 'booking.yaml'), SPEC)
   service = await startTestService(
-    { models: [BOOKING_MODEL, CHURN_MODEL], slos, auth: { keys: KEYS.map((k) => ({ ...k, sha256: hashSecret(secret(k.id)) })) } },
+    { models: [BOOKING_MODEL, CHURN_MODEL], slos, runbooks: join(import.meta.dirname, '..', 'examples', 'runbooks'), auth: { keys: KEYS.map((k) => ({ ...k, sha256: hashSecret(secret(k.id)) })) } },
     { components: ['collector', 'analyzer', 'slo', 'serving'] },
   )
   doc = (await (await fetch(`${service.url}/openapi.json`)).json()) as typeof doc

@@ -16,13 +16,16 @@ beforeAll(async () => {
   const slos = join(dirs.dir, 'slos')
   mkdirSync(slos)
   writeFileSync(join(slos, 'booking.yaml'), SPEC)
-  service = await startTestService({ slos })
+  service = await startTestService({ slos }, { components: ['collector', 'analyzer', 'slo', 'alerts'] })
   const now = Date.now()
   // 200 predictions over the last ten minutes, 10 of them errors: 95% good against a 99% target.
   const records = Array.from({ length: 200 }, (_, i) => ({ id: `s${i}`, ts: now - 10 * 60_000 + i * 3000, features: { height_cm: 170, note: 'n' }, prediction: 0.5, status: i % 20 === 0 ? 'error' : 'ok' }))
   expect((await postJson(`${service.url}/v1/predictions`, { model: BOOKING_MODEL.name, records })).status).toBe(202)
   // Acknowledged once logged (the default): the SLO reads ClickHouse, so wait until the log is in it.
   expect(await service.collector.writer.stored()).toBe(true)
+  // The service warmed its snapshot at start, before these records; within the staleness bound reads serve it, so
+  // evaluate once now (what a reader asking for fresher than what is held gets).
+  expect((await fetch(`${service.url}/v1/slos?max_age_s=0`)).status).toBe(200)
 })
 afterAll(async () => {
   await service.stop()
@@ -93,5 +96,19 @@ describe('SLO API', () => {
     mkdirSync(bad)
     writeFileSync(join(bad, 'broken.yaml'), SPEC.replace('target: 0.99', 'target: 1.5'))
     await expect(startTestService({ slos: bad })).rejects.toThrow(/broken\.yaml: documents\[0\]\.spec\.objectives\[0\]\.target/)
+  })
+})
+
+describe('an incident of a burning SLO', () => {
+  it('gives the share of the error budget consumed since its onset', async () => {
+    const startsAt = new Date(Date.now() - 11 * 60_000).toISOString()
+    const labels = { alertname: 'SLOErrorBudgetBurnRate', severity: 'page', slo: 'booking-availability' }
+    const payload = { version: '4', groupKey: '{}:{alertname="SLOErrorBudgetBurnRate"}', status: 'firing', receiver: 'highway', alerts: [{ status: 'firing', labels, annotations: {}, startsAt, endsAt: '0001-01-01T00:00:00Z' }] }
+    expect((await postJson(`${service.url}/v1/alertmanager`, payload)).status).toBe(200)
+    const list = (await (await fetch(`${service.url}/v1/incidents?slo=booking-availability`)).json()) as any
+    expect(list.incidents).toHaveLength(1)
+    const detail = (await (await fetch(`${service.url}/v1/incidents/${list.incidents[0].id}`)).json()) as any
+    // 10 errors in 200 against a 1% budget (2 errors) since an onset with none before it: five budgets.
+    expect(detail.budget).toEqual([{ slo: 'booking-availability', consumed: expect.closeTo(5, 9) }])
   })
 })

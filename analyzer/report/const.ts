@@ -34,8 +34,5 @@ export const MAX_QUALITY_SERIES = SERIES_PALETTE.length
 /** Metrics in the order an on-call reader looks for them; others follow alphabetically. */
 export const METRIC_ORDER = ['roc_auc', 'accuracy', 'f1', 'precision', 'recall', 'pr_auc', 'log_loss', 'brier', 'ece', 'mae', 'rmse', 'mse', 'mape', 'r2'] as const
 
-/** Metrics where lower is better, so the chart title says so. */
-export const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['log_loss', 'brier', 'ece', 'mae', 'rmse', 'mse', 'mape'])
-
 /** Metrics bounded to [0, 1], drawn on a fixed-ish axis so a drop is not exaggerated by auto-scaling. */
 export const UNIT_INTERVAL_METRICS: ReadonlySet<string> = new Set(['roc_auc', 'accuracy', 'f1', 'precision', 'recall', 'pr_auc', 'brier', 'ece', 'balanced_accuracy', 'macro_f1', 'weighted_f1'])

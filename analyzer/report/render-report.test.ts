@@ -205,6 +205,12 @@ describe('renderReport', () => {
     expect(partial.match(/<g class="series" data-series="realised">(.*?)<\/g>/s)?.[1]?.match(/<polyline/g)).toHaveLength(2)
   })
 
+  it('says "lower is better" on the charts of losses and errors, as the metric directions of model-metrics say', () => {
+    const page = renderReport(input({ timeline: [0, 1].map((i) => bucket(i, { performance: { realised: { accuracy: 0.8, log_loss: 0.4 }, estimated: {} } })) }))
+    expect(page).toContain('log_loss (lower is better)')
+    expect(page).not.toContain('accuracy (lower is better)')
+  })
+
   it('skips quality shares of buckets that received nothing', () => {
     const page = renderReport(input({ timeline: [bucket(0), bucket(1, { quality: { status: 'not_enough_data', rows: 0, quarantined: 0, label_coverage: null } }), bucket(2)] }))
     expect(page).toContain('data-chart="missing-share"')

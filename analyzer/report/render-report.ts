@@ -1,7 +1,8 @@
+import { METRIC_DIRECTIONS } from '../../model-metrics/index.ts'
 import type { DriftColumnResult, DriftResult } from '../drift.ts'
 import type { QualityResult } from '../quality.ts'
 import { bandGauge, histogramChart, lineChart, prepareBins, stackedBarChart, type TimeSeries } from './charts.ts'
-import { COLOURS, LOWER_IS_BETTER, MAX_QUALITY_SERIES, METRIC_ORDER, SERIES_PALETTE, UNIT_INTERVAL_METRICS } from './const.ts'
+import { COLOURS, MAX_QUALITY_SERIES, METRIC_ORDER, SERIES_PALETTE, UNIT_INTERVAL_METRICS } from './const.ts'
 import { formatCount, formatDuration, formatNumber, formatPValue, formatShare, formatUtc, timeAxisLabels, truncate } from './format.ts'
 import { html, toHtmlString, trusted, type Html } from './html.ts'
 import { REPORT_CSS } from './styles.ts'
@@ -278,7 +279,7 @@ function performanceSection(timeline: readonly ReportBucket[]): Html {
     ]
     const unit = UNIT_INTERVAL_METRICS.has(metric)
     const chart = lineChart({ id: `metric-${metric}`, labels, series, format: (v) => formatNumber(v), compact: true, ...(unit ? { yMax: 1 } : {}) })
-    return chartCard(`${metric}${LOWER_IS_BETTER.has(metric) ? ' (lower is better)' : ''}`, chart, 'No value in any bucket.')
+    return chartCard(`${metric}${METRIC_DIRECTIONS[metric] === 'lower' ? ' (lower is better)' : ''}`, chart, 'No value in any bucket.')
   })
   const notes = [...new Set(timeline.flatMap((b) => Object.entries(b.performance.notes).map(([k, v]) => `${k}: ${v}`)))]
   const body = html`${legend([

@@ -43,3 +43,12 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): HighwayEnv {
   }
   return env
 }
+
+/**
+ * One variable the config names (a webhook receiver's `secretEnv`): not in the snapshot above because its name is
+ * the operator's choice. Empty counts as unset.
+ */
+export function readNamedVariable(name: string, source: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = source[name]
+  return value === undefined || value === '' ? undefined : value
+}

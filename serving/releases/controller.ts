@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { AppError } from '../../server/index.ts'
 import type { Store } from '../../store/index.ts'
-import { guard, type AuditLog, type Registry } from '../../registry/index.ts'
+import type { AuditLog } from '../../audit/index.ts'
+import { guard, type Registry } from '../../registry/index.ts'
 import { loadChampions, reconcileReleases } from './reconcile.ts'
 import { appendReleaseEvent, identityOf, nextSeq, readReleases, type ReleaseView } from './release-log.ts'
 import {

@@ -1,5 +1,5 @@
 import { readAliasEverywhere, readUnfinishedReleases } from '../../store/index.ts'
-import type { AuditRecord } from '../../registry/index.ts'
+import type { AuditRecord } from '../../audit/index.ts'
 import { appendReleaseEvent, identityOf, nextSeq, readReleases, type ReleaseView } from './release-log.ts'
 import { CHALLENGER, CHAMPION, servableVersion, type ReleaseContext } from './stages.ts'
 import { FINAL_STATES } from './types.ts'

@@ -21,7 +21,36 @@ export function createFreezeCheck(store: Store): (model: string) => Promise<{ fr
   return async (model) => {
     const frozen = (await latestPolicyStates(store, { model })).filter((s) => s.frozen)
     if (frozen.length === 0) return { frozen: false }
-    return { frozen: true, reason: frozen.map((s) => `SLO ${s.slo}: ${s.reason}`).join('; ') }
+    return { frozen: true, reason: frozen.map((s) => (s.slo === manualFreezeKey(model) ? `manual freeze: ${s.reason}` : `SLO ${s.slo}: ${s.reason}`)).join('; ') }
+  }
+}
+
+/**
+ * The policy row of a model's manual freeze. It lives beside the SLOs' rows in `slo_policy_transitions`, so
+ * `createFreezeCheck` (and through it the release controller) honours it in every process with no other change;
+ * the `@` cannot start an SLO name, so it never collides with one.
+ */
+export function manualFreezeKey(model: string): string {
+  return `@manual/${model}`
+}
+
+/** A manual release freeze (runbooks' `freeze`/`unfreeze` steps): the same persisted state the budget policy keeps. */
+export interface ManualFreeze {
+  freeze(model: string, reason: string, atMs: number): Promise<void>
+  unfreeze(model: string, reason: string, atMs: number): Promise<void>
+}
+
+/** Creates the manual freeze over the store. Freezing a frozen model (or thawing a thawed one) writes nothing. */
+export function createManualFreeze(store: Store): ManualFreeze {
+  const set = async (model: string, frozen: boolean, reason: string, atMs: number): Promise<void> => {
+    const key = manualFreezeKey(model)
+    const current = (await latestPolicyStates(store, { model })).find((s) => s.slo === key)
+    if ((current?.frozen ?? false) === frozen) return
+    await insertPolicyTransition(store, { slo: key, model, frozen, reason, remaining: Number.NaN, atMs })
+  }
+  return {
+    freeze: (model, reason, atMs) => set(model, true, reason, atMs),
+    unfreeze: (model, reason, atMs) => set(model, false, reason, atMs),
   }
 }
 

@@ -1,4 +1,4 @@
 export { nextFreezeState, releaseDecision } from './decide.ts'
 export type { BudgetObservation, FreezeState, ReleaseIntent } from './decide.ts'
-export { createBudgetPolicy, createFreezeCheck } from './budget-policy.ts'
-export type { BudgetPolicy, BudgetPolicyOptions } from './budget-policy.ts'
+export { createBudgetPolicy, createFreezeCheck, createManualFreeze, manualFreezeKey } from './budget-policy.ts'
+export type { BudgetPolicy, BudgetPolicyOptions, ManualFreeze } from './budget-policy.ts'

@@ -3,7 +3,6 @@ import { CBPE_METRICS } from '../../model-metrics/index.ts'
 import type { CbpeMetric } from '../../model-metrics/index.ts'
 import { CLASSIFICATION_METRICS, MULTICLASS_METRICS, REGRESSION_METRICS } from '../../model-metrics/index.ts'
 import type { Task } from '../../config/index.ts'
-import { LATENCY_BUCKETS_MS } from '../../store/index.ts'
 import { HIGHWAY_MEASURE_FORMS, HIGHWAY_SELECTS } from './const.ts'
 import { issuesFromZod, type LocalIssue } from './issues.ts'
 import type { EventQuery, HighwayEventQuery, HighwayMeasure, MeasureQuery, PerformanceMetric, SourceType, SpecModel } from './types.ts'
@@ -71,16 +70,9 @@ function checkHighwayEvents(spec: unknown, models: readonly SpecModel[] | undefi
   if (select === 'latency_below' && thresholdMs === undefined) {
     issues.push({ path: ['thresholdMs'], rule: 'required', message: 'is required with select latency_below (the latency, in milliseconds, under which a prediction is good)' })
   }
-  if (select === 'latency_below' && thresholdMs !== undefined && !(LATENCY_BUCKETS_MS as readonly number[]).includes(thresholdMs)) {
-    // The evaluator counts latency from the rollup's cumulative buckets (≤ bucket); between two buckets it could
-    // only guess, and it used to start and then answer `unsupported` with zero counts. Refused here instead
-    // (docs/slo.md, "Latency thresholds").
-    issues.push({
-      path: ['thresholdMs'],
-      rule: 'unsupported',
-      message: `must be one of the rollup's latency buckets (${LATENCY_BUCKETS_MS.join(', ')} ms): other thresholds cannot be counted exactly yet, got ${thresholdMs}`,
-    })
-  }
+  // Any finite threshold above 0 is served: the rollup's buckets answer their own exactly, and the SLO component keeps
+  // exact counts for the others (docs/slo.md, "Latency thresholds"). What cannot be served (0, negative, infinite)
+  // is refused by the schema above.
   if (select !== 'latency_below' && thresholdMs !== undefined) {
     issues.push({ path: ['thresholdMs'], rule: 'forbidden', message: `only applies with select latency_below, got select ${select}` })
   }

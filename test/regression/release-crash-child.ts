@@ -4,7 +4,8 @@
 // what a `kill -9` at that point of a release leaves.
 //
 // Usage: node --import tsx release-crash-child.ts <dataDir> <artifactsDir> <model> <killAfter>
-import { createAuditLog, createRegistry } from '../../registry/index.ts'
+import { createAuditLog } from '../../audit/index.ts'
+import { createRegistry } from '../../registry/index.ts'
 import { createReleaseController, releaseRequestSchema } from '../../serving/releases/index.ts'
 import { ModelServer } from '../../serving/index.ts'
 import { openStore, type Store } from '../../store/index.ts'

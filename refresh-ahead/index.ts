@@ -1,0 +1,2 @@
+export { createRefreshAhead } from './refresh-ahead.ts'
+export type { Held, RefreshAhead, RefreshAheadOptions } from './refresh-ahead.ts'

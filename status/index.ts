@@ -1,0 +1,7 @@
+export { statusRoutes } from './routes.ts'
+export type { StatusRoutesOptions } from './routes.ts'
+export { gatherStatus } from './collect.ts'
+export { renderStatusHtml, escapeHtml, budgetBar, sparkline } from './render.ts'
+export { statusPageHtml } from './page.ts'
+export { statusSchema } from './types.ts'
+export type { Status, StatusSection, StatusSources, StatusSlo, StatusModel, StatusDrift, StatusAlert, StatusIncident, StatusRunbookRun } from './types.ts'

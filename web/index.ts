@@ -1,0 +1,2 @@
+export { webDemoRoutes } from './routes.ts'
+export type { DemoPageConfig } from './routes.ts'

@@ -103,6 +103,10 @@ const REPLAY_FROM = Date.UTC(2011, 11, 15)
 const TAIL_DAYS = 7
 /** Simulated days between the SLO page and the faulty version's release, when no retrain comes between. */
 const FAULT_AFTER_PAGE_DAYS = 10
+/** Simulated days between the retrained version's promotion and the faulty version's release. */
+const FAULT_AFTER_RESOLVE_DAYS = 5
+/** The replay never goes past this (data time): the loop must have closed by then. */
+const REPLAY_UNTIL = Date.UTC(2012, 3, 1)
 /** Real milliseconds the faulty version waits before each run: far above the stable version's p99 × 2 + 5 ms. */
 const FAULT_DELAY_MS = 40
 /** The analyzer's realised MAE of a week above this multiple of the holdout MAE counts as the performance decay. */
@@ -246,7 +250,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     let stopAt: number | undefined
     for (const h of replay) {
       const t = sim(h.dataMs)
-      if (stopAt !== undefined && t >= stopAt) break
+      if ((stopAt !== undefined && t >= stopAt) || h.dataMs >= REPLAY_UNTIL) break
       await clock.advanceTo(t)
       if (t % DAY === (shift % DAY + DAY) % DAY && pendingLabels.length > 0) {
         // Midnight: yesterday's counts come in.
@@ -255,8 +259,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         if (r.status !== 202) problems.push(`labels at ${new Date(t).toISOString()}: ${r.status} ${JSON.stringify(r.body)}`)
         await watch.observe(t)
         // 4. Once the quality SLO has paged (and nothing else is releasing), a later version with a latency fault ships by canary.
+        // With the retrain runbook: some days after the retrained version's promotion; without runbooks: after the page.
+        const resolved = timeline.first('canary_promoted')
         const paged = timeline.first('slo_burn_alert')
-        if (faultVersion === undefined && paged && t >= Date.parse(paged.sim_time) + FAULT_AFTER_PAGE_DAYS * DAY) {
+        const faultDue = config.runbooks ? (resolved ? Date.parse(resolved.sim_time) + FAULT_AFTER_RESOLVE_DAYS * DAY : undefined) : paged ? Date.parse(paged.sim_time) + FAULT_AFTER_PAGE_DAYS * DAY : undefined
+        if (faultVersion === undefined && faultDue !== undefined && t >= faultDue) {
           const fault = await releaseFaultyVersion({ api, model, config, registry, pipeline: o.pipeline, store: service.store, faults, clock, timeline })
           faultVersion = fault.version
           faultReleasedAt = t
@@ -318,7 +325,7 @@ async function releaseFaultyVersion(d: {
   const request = {
     version: report.version,
     strategy: 'canary',
-    steps: [25, 50, 100],
+    steps: [25, 50],
     intervalSeconds: 86_400,
     failureThreshold: 2,
     stepTimeoutIntervals: 3,
@@ -340,6 +347,8 @@ async function releaseFaultyVersion(d: {
 function createWatcher(d: { api: Http; timeline: Timeline; model: string; decayedAboveMae: number; shift: number }): { observe(nowMs: number): Promise<void> } {
   const day = (iso: string): string => new Date(Date.parse(iso) - d.shift).toISOString().slice(0, 10)
   const seenAlerts = new Map<string, string>()
+  const seenIncidents = new Map<string, string>()
+  const seenRuns = new Map<string, string>()
   const seenReleaseEvents = new Set<string>()
   let lastDrift = ''
   let lastPerformance = ''
@@ -395,6 +404,39 @@ function createWatcher(d: { api: Http; timeline: Timeline; model: string; decaye
         } else if (a.state === 'resolved' && a.resolvedAt && seenAlerts.has(a.fingerprint)) {
           seenAlerts.set(a.fingerprint, key)
           d.timeline.add({ kind: 'alert_resolved', simMs: Date.parse(a.resolvedAt), model: d.model, version: champion, detail: { alertname: a.labels.alertname, fingerprint: a.fingerprint }, why: `${a.labels.alertname} resolved` })
+        }
+      }
+      const incidents = await d.api.get<{ incidents?: Array<{ id: string; status: string; title: string; onsetAt: string; openedAt: string; resolvedAt: string | null; alerts: unknown[] }> }>(`/v1/incidents`)
+      for (const i of [...(incidents.body?.incidents ?? [])].reverse()) {
+        const seen = seenIncidents.get(i.id)
+        if (seen === undefined) {
+          seenIncidents.set(i.id, 'open')
+          d.timeline.add({ kind: 'incident_opened', simMs: Date.parse(i.openedAt), model: d.model, version: champion, detail: { incident: i.id, title: i.title, onset: i.onsetAt }, why: `${i.title} (incident ${i.id.slice(0, 8)})` })
+        }
+        if (i.status === 'resolved' && i.resolvedAt && seenIncidents.get(i.id) !== 'resolved') {
+          seenIncidents.set(i.id, 'resolved')
+          d.timeline.add({ kind: 'incident_resolved', simMs: Date.parse(i.resolvedAt), model: d.model, version: champion, detail: { incident: i.id, opened: i.openedAt }, why: `every alert of incident ${i.id.slice(0, 8)} resolved (open ${((Date.parse(i.resolvedAt) - Date.parse(i.openedAt)) / DAY).toFixed(1)} days)` })
+        }
+      }
+      const runs = await d.api.get<{ runs?: Array<{ id: string; runbook: string; status: string; reason: string; createdAt: string; updatedAt: string; detail: Record<string, unknown> }> }>(`/v1/runbooks/runs?model=${d.model}`)
+      for (const r of [...(runs.body?.runs ?? [])].reverse()) {
+        if (r.status === 'skipped' || r.status === 'planned') continue
+        if (!seenRuns.has(r.id)) {
+          seenRuns.set(r.id, r.status)
+          d.timeline.add({ kind: 'runbook_started', simMs: Date.parse(r.createdAt), model: d.model, version: champion, detail: { run: r.id, runbook: r.runbook, status: r.status, reason: r.reason }, why: `${r.runbook}: ${r.reason}`.slice(0, 240) })
+        }
+        const run = await d.api.get<{ steps?: Array<{ action: string; status: string; output: Record<string, unknown>; error: string; startedAt: string }> }>(`/v1/runbooks/runs/${r.id}`)
+        for (const step of run.body?.steps ?? []) {
+          const key = `${r.id}:retrained`
+          if (step.action === 'retrain' && typeof step.output.version === 'number' && !seenRuns.has(key)) {
+            seenRuns.set(key, 'done')
+            const window = step.output.window as { fromMs?: number; toMs?: number } | undefined
+            d.timeline.add({ kind: 'model_retrained', simMs: Date.parse(step.startedAt), model: d.model, version: step.output.version, detail: { run: r.id, ...step.output }, why: `by ${r.runbook} on ${String(step.output.labels)} labelled hours${window?.fromMs ? ` from ${new Date(window.fromMs - d.shift).toISOString().slice(0, 10)}` : ''}; eligible ${String(step.output.eligible)}` })
+          }
+        }
+        if (r.status !== seenRuns.get(r.id) && ['failed', 'refused', 'aborted', 'cancelled'].includes(r.status)) {
+          seenRuns.set(r.id, r.status)
+          d.timeline.add({ kind: 'runbook_failed', simMs: Date.parse(r.updatedAt), model: d.model, version: champion, detail: { run: r.id, status: r.status, detail: r.detail, reason: r.reason }, why: `${r.runbook} ${r.status}: ${JSON.stringify(r.detail).slice(0, 200)}` })
         }
       }
       const releases = await d.api.get<ReleaseView[] | { releases: ReleaseView[] }>(`/v1/models/${d.model}/releases`)

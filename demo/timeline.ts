@@ -10,6 +10,7 @@ export type DemoEventKind =
   | 'alert_resolved'
   | 'incident_opened'
   | 'runbook_started'
+  | 'runbook_failed'
   | 'model_retrained'
   | 'canary_started'
   | 'canary_promoted'

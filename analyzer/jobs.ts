@@ -20,16 +20,28 @@ export function scheduledWindow(nowMs: number, windowSeconds: number): { fromMs:
   return { fromMs: toMs - span, toMs }
 }
 
+/**
+ * Runs `run` whenever a cron expression matches, until the returned stop is called; default node-cron on the wall
+ * clock (the composition root passes its clock's, so the demo's simulated time drives the schedule).
+ */
+export type CronScheduler = (expression: string, run: () => Promise<void>) => () => void
+
+const nodeCronScheduler: CronScheduler = (expression, run) => {
+  const task = cron.schedule(expression, run)
+  return () => void task.stop()
+}
+
 /** Schedules each model's analysis (models without `analysis.schedule` get none); returns a stop function. */
-export function scheduleAnalysis(deps: { analyzer: Analyzer; models: readonly ModelSpec[]; metrics: AnalyzerMetrics; logger: JobLogger; now?: () => number }): () => void {
+export function scheduleAnalysis(deps: { analyzer: Analyzer; models: readonly ModelSpec[]; metrics: AnalyzerMetrics; logger: JobLogger; now?: () => number; cron?: CronScheduler }): () => void {
   const now = deps.now ?? Date.now
+  const scheduleCron = deps.cron ?? nodeCronScheduler
   const tasks = deps.models.flatMap((model) => {
     const expression = model.analysis.schedule
     if (!expression) return []
     if (!cron.validate(expression)) throw new Error(`models[${model.name}].analysis.schedule: "${expression}" is not a valid cron expression`)
     let running = false
     return [
-      cron.schedule(expression, async () => {
+      scheduleCron(expression, async () => {
         // One run per model at a time: a slow run is not stacked on by the next tick.
         if (running) return
         running = true
@@ -47,6 +59,6 @@ export function scheduleAnalysis(deps: { analyzer: Analyzer; models: readonly Mo
     ]
   })
   return () => {
-    for (const t of tasks) void t.stop()
+    for (const stop of tasks) stop()
   }
 }

@@ -25,6 +25,7 @@ const FLAG_OPTIONS = {
   reproduce: { type: 'string' },
   strategy: { type: 'string' },
   fix: { type: 'boolean' },
+  exit: { type: 'boolean' },
   steps: { type: 'string' },
   interval: { type: 'string' },
   'dry-run': { type: 'boolean' },

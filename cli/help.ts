@@ -42,7 +42,7 @@ Usage: highway <command> [options]
 Commands:
   start [component…]  run the service (components: ${COMPONENT_NAMES.join(', ')}; default all)
   migrate             apply storage migrations (--print shows the DDL, --cluster NAME for a cluster)
-  demo                run the end-to-end demo on the embedded store and print what it saw
+  demo                the closed loop on the bike-sharing data in simulated time (npm run demo)
   slo validate DIR    check OpenSLO v1 specs (default: the config's slos: directory)
   rules --out DIR     write Sloth-style Prometheus rules for Prometheus-sourced SLOs (see rules --help)
   dashboards --out DIR  write the Grafana dashboards as JSON (grafana/dashboards is the committed copy)
@@ -222,12 +222,16 @@ Silences of a running Highway (Alertmanager's semantics: a silenced alert is eva
   --api-key K     bearer key (default HIGHWAY_API_KEY): operate scope for add and expire, read for list
   --json          print the API's JSON document
   -h, --help      this help`,
-  demo: `Usage: highway demo [--data-dir D] [--rows N] [--json]
+  demo: `Usage: highway demo [--config F] [--data-dir D] [--host H] [--port P] [--exit] [--json]
 
-Starts Highway on a free loopback port with embedded storage, ships a day-by-day replay of the
-UCI bike-sharing data (predictions from a naive forecaster, labels a day late, a few bad records),
-and prints what Highway stored and quarantined.
-  --rows N        how many hourly records to replay (default all 17379)
+The closed loop on real data, in simulated time: trains bike-demand on 2011 (UCI bike sharing), releases
+it, replays the hours from mid-December 2011 through the serving API with labels a day late; the analyzer's
+weekly drift and performance, the quality SLO's page, and a later version with a latency fault rolled back
+by its canary analysis. Prints the timeline and writes an HTML report; the service keeps running.
+  --config F      demo config (default examples/demo/highway.yaml)
+  --data-dir D    an empty or absent directory (default ./data/demo, wiped first)
+  --exit          stop the service at the end (exit 0 when every step happened)
+  --json          print {ok, duration_s, events, stages_s, mae} instead of the timeline
 ${COMMON}`,
   incident: `Usage: highway incident list [--status S] [--model M] [--from T] [--to T] [--url U] [--api-key K] [--json]
        highway incident show ID [--markdown] [--url U] [--api-key K] [--json]

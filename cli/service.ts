@@ -10,7 +10,7 @@ import { webDemoRoutes } from '../web/index.ts'
 import { packagePath } from './package-root.ts'
 import { createStatusSources } from './status-sources.ts'
 import { createAnalysisStore, createIngestWriter, findStoredRecords, latestAnalysisResult, openStore, readModelCounts, savedResultsEndingIn, StoreError, type Store } from '../store/index.ts'
-import { createCollectorSubmit, createQueuedPredictionLog, ModelServer, servingRoutes, ServingMetrics, type PredictionLog } from '../serving/index.ts'
+import { createCollectorSubmit, createQueuedPredictionLog, ModelServer, servingRoutes, ServingMetrics, type InferenceEngine, type PredictionLog } from '../serving/index.ts'
 import { createRegistry, registryRoutes } from '../registry/index.ts'
 import { createReferenceSaver } from '../pipeline/train/index.ts'
 import { createReleaseController, releaseRoutes, type ReleaseController } from '../serving/releases/index.ts'
@@ -34,6 +34,7 @@ import { createAuditLog, createRequestAuditWriter } from '../audit/index.ts'
 import { createClickHouseRunbookStore, createRunbooks, formatRunbookError, loadRunbookDirectory, runbookRoutes, RunbookMetrics, type Runbook, type Runbooks } from '../runbooks/index.ts'
 import { createRunbookPorts } from './runbook-ports.ts'
 import { createClickHouseIncidentStore, createIncidents, importanceFromMetrics, type Incidents } from '../incidents/index.ts'
+import { createRealClock, type Clock } from '../clock/index.ts'
 
 /** Components `highway start` can run; each can also run alone so it scales out on its own. */
 export const COMPONENTS = ['collector', 'analyzer', 'slo', 'serving', 'alerts'] as const
@@ -55,12 +56,49 @@ export interface RunningService {
   readonly serving?: ModelServer
   /** The runbooks component, when the config names a runbooks directory (the demo ticks it on its clock). */
   readonly runbooks?: Runbooks
+  /** The release controller (its rollbacks and releases, for in-process drivers such as the demo). */
+  readonly releases: ReleaseController
+  /** The clock every component reads and schedules through. */
+  readonly clock: Clock
+  /** Resolves once every prediction logged so far has been handed to the collector and stored (or dropped). */
+  settle(): Promise<void>
   close(): Promise<void>
 }
 
+/** How often background work runs, in ms of the service's clock (defaults: the real service's). */
+export interface ServiceIntervals {
+  /** SLO snapshot refresh-ahead check (gauges, budget policy, API snapshot); default 5 s. */
+  readonly sloRefreshMs?: number
+  /** Stored analysis results read ahead of their staleness bound; default 1 s. */
+  readonly savedResultsMs?: number
+  /** Runbook schedules and parked steps; default 15 s. */
+  readonly runbookTickMs?: number
+  /** Incident reconcile; default 60 s. */
+  readonly incidentTickMs?: number
+}
+
+/** Options of {@link startService}. */
+export interface ServiceOptions {
+  readonly config: Config
+  readonly components: readonly Component[]
+  readonly logger: Logger
+  readonly version: string
+  /**
+   * The clock of every component's `now` and schedule (analysis cron, SLO refresh, alert ticks, release analyses,
+   * runbook and incident ticks, record-time validation); default the real clock. The demo passes a simulated one.
+   */
+  readonly clock?: Clock
+  readonly intervals?: ServiceIntervals
+  /** The model server's inference engine (default onnxruntime in this thread); the demo wraps it to inject a fault. */
+  readonly engine?: InferenceEngine
+}
+
 /** Opens the store, builds the requested components and listens. Refuses an open (keyless) non-loopback bind. */
-export async function startService(options: { config: Config; components: readonly Component[]; logger: Logger; version: string }): Promise<RunningService> {
+export async function startService(options: ServiceOptions): Promise<RunningService> {
   const { config, logger } = options
+  const clock = options.clock ?? createRealClock()
+  const now = clock.now
+  const intervals = options.intervals ?? {}
   if (config.auth.keys.length === 0) {
     if (!isLoopback(config.server.host)) {
       throw new Error(
@@ -126,6 +164,7 @@ export async function startService(options: { config: Config; components: readon
     isTransient: (err) => err instanceof StoreError && err.transient,
     logger,
     registry: http.registry,
+    now,
   })
   routes.push(...collector.routes)
   readiness.push(() => collector.readiness())
@@ -136,7 +175,7 @@ export async function startService(options: { config: Config; components: readon
       submitLabels: (model, records, nowMs) =>
         ingestRecords('label', { model, records, unparsed: new Map() }, { validator: labelValidators.get(model)!, writer: collector.writer, reader, metrics: collector.metrics, attempt: 1, nowMs }),
     }
-    const faro = createFaroIntake({ config: config.faro, models: config.models, events: createClickHouseFaroStore(store), labels, metrics: new FaroMetrics(http.registry), now: Date.now })
+    const faro = createFaroIntake({ config: config.faro, models: config.models, events: createClickHouseFaroStore(store), labels, metrics: new FaroMetrics(http.registry), now })
     routes.push(...faro.routes)
     // The booking demo (web/, built into web/build by `npm run build`) reports to the first app that may label its model.
     const demoApp = config.faro.apps.find((a) => a.models.includes('booking-spam')) ?? config.faro.apps[0]
@@ -155,11 +194,11 @@ export async function startService(options: { config: Config; components: readon
     const servingMetrics = new ServingMetrics(tools.registry)
     // Predictions are logged into this process's collector (its ingest path, no HTTP to self), off the request path.
     servingLog = createQueuedPredictionLog({
-      submit: createCollectorSubmit({ collector: () => collector, models: config.models, retentionDays: config.storage.retentionDays, reader }),
+      submit: createCollectorSubmit({ collector: () => collector, models: config.models, retentionDays: config.storage.retentionDays, reader, now }),
       onDrop: (model, records, reason) => servingMetrics.logDropped.inc({ model, reason }, records),
       onError: (model, error) => logger.warn('prediction log submission failed', { model, error: error instanceof Error ? error.message : String(error) }),
     })
-    serving = new ModelServer({ metrics: servingMetrics, log: servingLog, logger })
+    serving = new ModelServer({ metrics: servingMetrics, log: servingLog, logger, now, ...(options.engine ? { engine: options.engine } : {}) })
     routes.push(...servingRoutes({ server: serving, ...(options.version !== undefined ? { version: options.version } : {}) }))
     const s = serving
     readiness.push(() => {
@@ -169,8 +208,8 @@ export async function startService(options: { config: Config; components: readon
   }
   // Model registry and releases: reads need only the store; releases drive the model server when it runs here,
   // refused while the error budget policy froze the model (except fixes and rollbacks).
-  const registry = createRegistry({ store, artifactsDir: config.registry.artifactsDir })
-  const auditLog = createAuditLog(store)
+  const registry = createRegistry({ store, artifactsDir: config.registry.artifactsDir, now })
+  const auditLog = createAuditLog(store, now)
   // Each use of an operate or admin key on a state-changing route goes to the audit trail, batched off the request
   // path; reads of the trail first write what is queued, so they see every request answered before them.
   const requestAudit = createRequestAuditWriter({ audit: auditLog, registry: tools.registry, onError: (err) => logger.warn('audit write failed (kept queued)', { error: err instanceof Error ? err.message : String(err) }) })
@@ -183,8 +222,8 @@ export async function startService(options: { config: Config; components: readon
   }
   // Only configured models are registered, released and served (an operate key cannot bring in an unknown name).
   const configuredModels = new Set(config.models.map((m) => m.name))
-  const releases: ReleaseController = createReleaseController({ store, registry, audit, ...(serving ? { serving } : {}), freeze: createFreezeCheck(store), logger, models: configuredModels })
-  const saveReference = createReferenceSaver({ store, models: config.models, retentionDays: config.storage.retentionDays })
+  const releases: ReleaseController = createReleaseController({ store, registry, audit, ...(serving ? { serving } : {}), freeze: createFreezeCheck(store), logger, models: configuredModels, now, timer: (dueMs, run) => clock.at(dueMs, run) })
+  const saveReference = createReferenceSaver({ store, models: config.models, retentionDays: config.storage.retentionDays, now })
   routes.push(...registryRoutes({ registry, audit, models: configuredModels, saveReference }))
   routes.push(...releaseRoutes({ controller: releases, registry, models: configuredModels }))
   // Claims and training runs a killed process left behind are marked failed, with the reason.
@@ -198,38 +237,40 @@ export async function startService(options: { config: Config; components: readon
     // Exact counts for latency thresholds between the rollup's buckets, before the first evaluation (docs/slo.md).
     const latency = await prepareLatencyCounts({ store, slos })
     if (latency.backfilled.length + latency.stopped.length > 0) logger.info('slo latency thresholds', { counted: latency.counted.map((c) => c.thresholdMs), backfilled: latency.backfilled, stopped: latency.stopped })
-    const reads = createSloReads({ store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos }), slos })
+    const reads = createSloReads({ store, metrics: new SloMetrics(tools.registry), policy: createBudgetPolicy({ store, slos, now }), slos, now })
     sloReads = reads
     routes.push(...sloRoutes({ reads }))
     // Keep the gauges, the budget policy's freezes and the API's snapshot fresh between API calls: warmed now, then
     // refreshed ahead of the staleness bound (one batched rollup read for every SLO, never two at once), so no read waits.
     const warn = (slo: string, err: unknown) => logger.warn('slo evaluation failed', { slo, error: err instanceof Error ? err.message : String(err) })
-    const tickSlos = () =>
-      track(
-        reads.tick(Date.now())?.then(
-          (snapshot) => {
-            for (const f of snapshot.failures) warn(f.name, f.error)
-          },
-          (err: unknown) => warn('*', err),
-        ),
+    // The evaluation is returned as well as tracked, so a simulated clock waits for it before moving on.
+    const tickSlos = (nowMs: number): Promise<unknown> | undefined => {
+      const work = reads.tick(nowMs)?.then(
+        (snapshot) => {
+          for (const f of snapshot.failures) warn(f.name, f.error)
+        },
+        (err: unknown) => warn('*', err),
       )
-    tickSlos()
-    const refresh = setInterval(tickSlos, 5_000)
-    refresh.unref()
-    stops.push(() => clearInterval(refresh))
+      track(work)
+      return work
+    }
+    tickSlos(now())
+    stops.push(clock.every(intervals.sloRefreshMs ?? 5_000, tickSlos))
   }
   if (withAnalyzer) {
-    const analyzer = createAnalyzer({ store: createAnalysisStore(store), parseReferenceRecord: referenceRecordParser(config) })
+    const analyzer = createAnalyzer({ store: createAnalysisStore(store), parseReferenceRecord: referenceRecordParser(config), now })
     const metrics = new AnalyzerMetrics(tools.registry)
     // A reference body counts against the shared in-flight budget, so it may not exceed it.
-    routes.push(...analyzerRoutes({ analyzer, models: config.models, metrics, maxReferenceBodyBytes: Math.min(REFERENCE_MAX_BODY_BYTES, config.ingest.maxInflightBodyBytes) }))
-    stops.push(scheduleAnalysis({ analyzer, models: config.models, metrics, logger }))
+    routes.push(...analyzerRoutes({ analyzer, models: config.models, metrics, maxReferenceBodyBytes: Math.min(REFERENCE_MAX_BODY_BYTES, config.ingest.maxInflightBodyBytes), now }))
+    stops.push(scheduleAnalysis({ analyzer, models: config.models, metrics, logger, now, cron: (expression, run) => clock.cron(expression, run) }))
     // Stored results warmed now and read again ahead of their bound, so a stored drift/quality read never waits.
-    const tickSaved = () => track(analyzer.tick(Date.now(), config.models))
-    tickSaved()
-    const savedRefresh = setInterval(tickSaved, 1_000)
-    savedRefresh.unref()
-    stops.push(() => clearInterval(savedRefresh))
+    const tickSaved = (nowMs: number): Promise<void> => {
+      const work = analyzer.tick(nowMs, config.models)
+      track(work)
+      return work
+    }
+    void tickSaved(now())
+    stops.push(clock.every(intervals.savedResultsMs ?? 1_000, tickSaved))
   }
   // Alerts (alerts/, docs/alerts.md): SLO burn-rate tiers and model-health rules evaluated on a schedule; only the
   // lease holder records and notifies. The tiers come from the SLO component's snapshot: one no older than an
@@ -244,19 +285,18 @@ export async function startService(options: { config: Config; components: readon
       runbooks: runbookSpecs,
       store: createClickHouseRunbookStore(store),
       audit,
-      now: Date.now,
+      now,
       owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       metrics: new RunbookMetrics(tools.registry),
       models: configuredModels,
-      ...createRunbookPorts({ config: { ...config, alerting: alertingConfig }, store, registry, releases, now: Date.now, ...(sloStatuses ? { sloStatuses } : {}) }),
+      ...createRunbookPorts({ config: { ...config, alerting: alertingConfig }, store, registry, releases, now, ...(sloStatuses ? { sloStatuses } : {}) }),
       onError: (what, err) => logger.warn(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }),
     })
     routes.push(...runbookRoutes({ runbooks }))
     const rb = runbooks
-    const timer = setInterval(() => void rb.tick().catch((err: unknown) => logger.warn('runbook tick failed', { error: err instanceof Error ? err.message : String(err) })), 15_000)
-    timer.unref()
+    const stopTicks = clock.every(intervals.runbookTickMs ?? 15_000, (nowMs) => rb.tick(nowMs).catch((err: unknown) => logger.warn('runbook tick failed', { error: err instanceof Error ? err.message : String(err) })))
     stops.push(() => {
-      clearInterval(timer)
+      stopTicks()
       rb.close()
     })
   }
@@ -282,11 +322,15 @@ export async function startService(options: { config: Config; components: readon
       },
       ...(slos.length > 0 ? { budgetConsumed: (slo: string, fromMs: number, toMs: number) => budgetConsumedBetween(store, slos, slo, fromMs, toMs) } : {}),
       registry: tools.registry,
-      now: Date.now,
+      now,
       onError: (what, err) => logger.warn(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }),
     })
     routes.push(...incidents.routes)
-    stops.push(incidents.start())
+    // Reconciled once at start (catches up with what a crash missed, publishes the gauge), then on the clock.
+    const inc = incidents
+    const reconcile = (nowMs: number): Promise<void> => inc.tick(nowMs).catch((err: unknown) => logger.warn('incident reconcile failed', { error: err instanceof Error ? err.message : String(err) }))
+    track(reconcile(now()))
+    stops.push(clock.every(intervals.incidentTickMs ?? 60_000, reconcile))
     const alerting = createAlerting({
       config: alertingConfig,
       store: alertsStored,
@@ -297,7 +341,7 @@ export async function startService(options: { config: Config; components: readon
         latest: async (job, model) => (await latestAnalysisResult(store, { job, model, version: '' })) ?? null,
       },
       registry: tools.registry,
-      now: Date.now,
+      now,
       isTransient: (err) => err instanceof StoreError && err.transient,
       onError: (what, err) => logger.warn(`${what} failed`, { error: err instanceof Error ? err.message : String(err) }),
       baseUrl: () => alertsBaseUrl,
@@ -305,7 +349,8 @@ export async function startService(options: { config: Config; components: readon
       listeners: [incidents.listener, ...(runbooks ? [runbooks.listener] : [])],
     })
     routes.push(...alerting.routes)
-    stops.push(alerting.start())
+    // Ticks on the service's clock (a tick still running when the next is due is skipped, not doubled).
+    stops.push(clock.every(alertingConfig.evaluationInterval * 1000, (nowMs) => alerting.tick(nowMs)))
   }
   // The status page at `/` and `/v1/status` (status/).
   routes.push(
@@ -315,7 +360,7 @@ export async function startService(options: { config: Config; components: readon
         ...(runbooks ? { runbookRuns: statusRunbookRuns(runbooks) } : {}),
       },
       open: auth.open,
-      now: Date.now,
+      now,
     }),
   )
   // Built once, at the first request: the routes are fixed by then.
@@ -373,6 +418,12 @@ export async function startService(options: { config: Config; components: readon
     routes,
     ...(serving ? { serving } : {}),
     ...(runbooks ? { runbooks } : {}),
+    releases,
+    clock,
+    async settle() {
+      await servingLog?.flush()
+      await collector.writer.stored()
+    },
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

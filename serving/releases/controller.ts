@@ -22,7 +22,7 @@ import {
   type ReleaseContext,
   type ReleaseLogger,
 } from './stages.ts'
-import { DEFAULT_CANARY_STEPS, DEFAULT_SHADOW_STEPS, type FreezeCheck, type ReleaseRequest, type ServingControl } from './types.ts'
+import { DEFAULT_CANARY_STEPS, DEFAULT_SHADOW_STEPS, type FreezeCheck, type ReleaseRequest, type ReleaseTimer, type ServingControl } from './types.ts'
 import type { RegisteredVersion } from '../../registry/index.ts'
 
 /** What the controller needs. `serving` is absent when no model server runs in this process (then only aliases move). */
@@ -35,6 +35,8 @@ export interface ReleaseControllerOptions {
   readonly freeze?: FreezeCheck
   readonly logger?: ReleaseLogger
   readonly now?: () => number
+  /** Schedules the analyses; default setTimeout against `now` (the composition root passes its clock's). */
+  readonly timer?: ReleaseTimer
   /** Configured models: the restore loads only their champions. Undefined loads every champion. */
   readonly models?: ReadonlySet<string>
 }
@@ -256,18 +258,26 @@ export function createReleaseController(options: ReleaseControllerOptions): Rele
     }
   }
 
+  const timer: ReleaseTimer =
+    options.timer ??
+    ((dueMs, run) => {
+      const t = setTimeout(() => void run(), Math.max(0, dueMs - ctx.now()))
+      t.unref()
+      return () => clearTimeout(t)
+    })
+
   const schedule = (a: Active): void => {
     if (closed || active.get(a.model) !== a) return
     // Fixed rate from the start: analysis k runs at start + k × interval, whatever each one took.
     a.ticks += 1
     const due = a.startedAtMs + a.ticks * a.intervalMs
-    a.timer = setTimeout(() => {
+    // The analysis is returned (not left floating), so a simulated clock can wait for it before moving on.
+    a.timer = timer(due, () => {
       a.timer = undefined
-      void withLock(a.model, () => tick(a))
+      return withLock(a.model, () => tick(a))
         .catch((err: unknown) => logger?.warn('release step failed', { model: a.model, release: a.id, error: err instanceof Error ? err.message : String(err) }))
         .finally(() => schedule(a))
-    }, Math.max(0, due - ctx.now()))
-    a.timer.unref()
+    })
   }
 
   const startLocked = async (model: string, req: ReleaseRequest, actor: string): Promise<ReleaseView> => {
@@ -335,7 +345,7 @@ export function createReleaseController(options: ReleaseControllerOptions): Rele
     },
     close() {
       closed = true
-      for (const a of active.values()) if (a.timer) clearTimeout(a.timer)
+      for (const a of active.values()) a.timer?.()
     },
   }
 }

@@ -54,7 +54,8 @@ export interface Active extends ReleaseIdentity {
   seq: number
   ticks: number
   lastRefusal: string
-  timer: NodeJS.Timeout | undefined
+  /** Cancels the next scheduled analysis. */
+  timer: (() => void) | undefined
   readonly done: Promise<void>
   /** Stops the controller driving it (no more analyses); called before the final writes. */
   readonly detach: () => void
@@ -64,7 +65,7 @@ export interface Active extends ReleaseIdentity {
 
 /** Stops driving a release: its timer and its place among the active ones. */
 function stopDriving(a: Active): void {
-  if (a.timer) clearTimeout(a.timer)
+  a.timer?.()
   a.timer = undefined
   a.detach()
 }

@@ -28,6 +28,12 @@ export interface ServingControl {
   routing(model: string): ReleaseRouting | undefined
 }
 
+/**
+ * Runs `run` once at `dueMs` on the controller's clock and returns a cancel function (the composition root passes
+ * its clock's `at`, so analyses follow simulated time in the demo). Default: Node's setTimeout against `now`.
+ */
+export type ReleaseTimer = (dueMs: number, run: () => Promise<void>) => () => void
+
 /** The error-budget policy port: is the model's release train frozen, and why. */
 export type FreezeCheck = (model: string) => Promise<{ frozen: boolean; reason?: string }>
 

@@ -1,0 +1,6 @@
+export { createRealClock } from './real-clock.ts'
+export { createSimulatedClock } from './simulated-clock.ts'
+export type { SimulatedClockOptions } from './simulated-clock.ts'
+export { nextCronTime, parseCron } from './cron-next.ts'
+export type { CronFields } from './cron-next.ts'
+export type { CancelTimer, Clock, SimulatedClock, TimerWork } from './types.ts'

@@ -154,13 +154,15 @@ export function createIncidents(options: IncidentsOptions): Incidents {
       let current = await store.openIncident(groupKey)
       let changed = false
       for (const a of [...list].sort((x, y) => x.atMs - y.atMs)) {
+        // Pure first: most activity changes nothing (an alert below the opening severity with no incident open, an
+        // alert already listed as firing), and a no-op needs no read.
+        const change = applyActivity(current, a, groupKey)
+        if (!change) continue
         if (!current && a.status === 'firing') {
           // This activation may already have been handled by an incident since resolved (a retry after the resolve).
           const seen = await store.seenAlertKeys([alertKeyOf(a)])
           if (seen.size > 0) continue
         }
-        const change = applyActivity(current, a, groupKey)
-        if (!change) continue
         // Entries first, then the incident: a crash between them is repaired by the next delivery or tick, which
         // finds the incident unchanged and writes the same (deduplicated) entries again.
         await store.appendEvents(change.events)

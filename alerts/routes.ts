@@ -4,6 +4,7 @@ import { AppError, defineRoute, type Principal, type Route } from '../server/ind
 import { intakeRecords, webhookPayloadSchema } from './intake.ts'
 import type { AlertMetrics } from './metrics.ts'
 import type { AlertActivity, AlertListener, AlertStore, StoredAlert } from './ports.ts'
+import { createCoalescingWriter } from './coalescing-writer.ts'
 import { checkSilence, postableSilenceSchema, silenceState, type Silence } from './silences.ts'
 
 /** What the alert routes need. */
@@ -74,6 +75,16 @@ function intakeActivity(events: ReturnType<typeof intakeRecords>['events']): Ale
 /** The routes of alerts, silences and the Alertmanager intake. */
 export function alertRoutes(options: AlertRoutesOptions): Route[] {
   const { store, now } = options
+  // Concurrent intakes share their inserts and their listener calls: one batch's events, then its states, then the
+  // listeners told of all its activity (stored before told, as for one payload). A failure fails every request of
+  // the batch, which Alertmanager retries; event ids keep the retry from storing anything twice.
+  const intake = createCoalescingWriter<ReturnType<typeof intakeRecords>>(async (batch) => {
+    const events = batch.flatMap((r) => r.events)
+    await store.appendEvents(events)
+    await store.saveStates(batch.flatMap((r) => r.states))
+    const activity = intakeActivity(events)
+    if (activity.length > 0) for (const listen of options.listeners ?? []) await listen(activity)
+  })
   const view = (a: StoredAlert, acks: Map<string, { actor: string; atMs: number }>): z.output<typeof alertView> => {
     const ack = acks.get(a.fingerprint)
     // An acknowledgement covers the activation it was made in; a new pending period needs a new one.
@@ -275,16 +286,15 @@ export function alertRoutes(options: AlertRoutesOptions): Route[] {
       onRejected: (error) => options.metrics.intakePayloads.inc({ outcome: error.code === 'overloaded' ? 'unavailable' : 'invalid' }),
       responses: { 200: { description: 'Stored (or already stored).', schema: z.object({ stored: z.number().int(), alerts: z.number().int() }) } },
       handle: async ({ body, principal }) => {
-        const { events, states } = intakeRecords(body)
+        const records = intakeRecords(body)
+        const { events, states } = records
         if (principal.models) {
           const outside = states.find((s) => !principal.models!.has(s.labels.model ?? ''))
           if (outside) throw new AppError('forbidden', `key "${principal.id}" may not send alerts of model "${outside.labels.model ?? ''}"`)
         }
         try {
-          await store.appendEvents(events)
-          await store.saveStates(states)
-          const activity = intakeActivity(events)
-          if (activity.length > 0) for (const listen of options.listeners ?? []) await listen(activity)
+          // An empty payload stores nothing and tells no one: it need not wait for a batch.
+          if (events.length > 0 || states.length > 0) await intake.write(records)
         } catch (err) {
           options.metrics.intakePayloads.inc({ outcome: options.isTransient(err) ? 'unavailable' : 'failed' })
           throw err

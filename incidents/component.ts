@@ -148,29 +148,40 @@ export function createIncidents(options: IncidentsOptions): Incidents {
     })
   }
 
-  /** Applies one group's activity in order, under the group's lock. */
-  const applyGroup = async (groupKey: string, list: readonly AlertActivity[]): Promise<boolean> =>
-    mutex.run(groupKey, async () => {
-      let current = await store.openIncident(groupKey)
-      let changed = false
-      for (const a of [...list].sort((x, y) => x.atMs - y.atMs)) {
-        if (!current && a.status === 'firing') {
-          // This activation may already have been handled by an incident since resolved (a retry after the resolve).
-          const seen = await store.seenAlertKeys([alertKeyOf(a)])
-          if (seen.size > 0) continue
-        }
-        const change = applyActivity(current, a, groupKey)
-        if (!change) continue
-        // Entries first, then the incident: a crash between them is repaired by the next delivery or tick, which
-        // finds the incident unchanged and writes the same (deduplicated) entries again.
-        await store.appendEvents(change.events)
-        await store.save(change.incident)
-        await auditChange(change, current, SYSTEM_ACTOR)
-        current = change.incident.status === 'resolved' ? null : change.incident
-        changed = true
+  /** Applies one group's activity in order, under the group's lock (the caller holds it). */
+  const applyGroup = async (groupKey: string, list: readonly AlertActivity[], open: Incident | null): Promise<boolean> => {
+    let current = open
+    let changed = false
+    for (const a of [...list].sort((x, y) => x.atMs - y.atMs)) {
+      // Pure first: most activity changes nothing (an alert below the opening severity with no incident open, an
+      // alert already listed as firing), and a no-op needs no read.
+      const change = applyActivity(current, a, groupKey)
+      if (!change) continue
+      if (!current && a.status === 'firing') {
+        // This activation may already have been handled by an incident since resolved (a retry after the resolve).
+        const seen = await store.seenAlertKeys([alertKeyOf(a)])
+        if (seen.size > 0) continue
       }
-      return changed
-    })
+      // Entries first, then the incident: a crash between them is repaired by the next delivery or tick, which
+      // finds the incident unchanged and writes the same (deduplicated) entries again.
+      await store.appendEvents(change.events)
+      await store.save(change.incident)
+      await auditChange(change, current, SYSTEM_ACTOR)
+      current = change.incident.status === 'resolved' ? null : change.incident
+      changed = true
+    }
+    return changed
+  }
+
+  /**
+   * Runs `work` holding the locks of all `keys`, taken one by one in sorted order (no two callers can each hold a
+   * key the other waits for; a single-key holder waits on nothing), so one read can serve every group.
+   */
+  const withLocks = <T,>(keys: readonly string[], work: () => Promise<T>): Promise<T> => {
+    const sortedKeys = [...keys].sort()
+    const take = (i: number): Promise<T> => (i === sortedKeys.length ? work() : mutex.run(sortedKeys[i]!, () => take(i + 1)))
+    return take(0)
+  }
 
   const handle = async (activity: readonly AlertActivity[]): Promise<void> => {
     const groups = new Map<string, AlertActivity[]>()
@@ -179,7 +190,12 @@ export function createIncidents(options: IncidentsOptions): Incidents {
       if (key === null) continue
       groups.set(key, [...(groups.get(key) ?? []), a])
     }
-    const changed = await Promise.all([...groups].map(([key, list]) => applyGroup(key, list)))
+    if (groups.size === 0) return
+    const changed = await withLocks([...groups.keys()], async () => {
+      // Read under the locks: a patch or another delivery may have changed an incident meanwhile.
+      const open = await store.openIncidents([...groups.keys()])
+      return Promise.all([...groups].map(([key, list]) => applyGroup(key, list, open.get(key) ?? null)))
+    })
     if (changed.some(Boolean)) await refreshGauge().catch((err: unknown) => options.onError('incident gauge', err))
   }
 

@@ -247,13 +247,22 @@ describe.skipIf(missing.length > 0)('Prometheus → Alertmanager → Highway, wi
   it('the page alert Prometheus evaluated starts the rollback runbook, which moves the champion back to v1, audited', async () => {
     expect(firedFingerprint, 'the burn test fired the page alert').not.toBe('')
     type Run = { id: string; runbook: string; model: string; status: string; trigger: { kind: string; fingerprint?: string } }
-    // The run starts from the same delivery; it may still be running when the alert is first seen.
-    const run = await waitFor(
-      'the rollback run finished',
-      async () => (await getJson<{ runs: Run[] }>(`/v1/runbooks/runs?model=${MODEL}`)).runs.find((r) => r.runbook === 'rollback-on-burn' && ['succeeded', 'failed', 'cancelled'].includes(r.status)),
+    // The run starts from the same delivery; it may still be running when the alert is first seen. The list may show
+    // it finished a moment before the run itself does, so the run is polled until it says so.
+    const listed = await waitFor(
+      'the rollback run started',
+      async () => (await getJson<{ runs: Run[] }>(`/v1/runbooks/runs?model=${MODEL}`)).runs.find((r) => r.runbook === 'rollback-on-burn' && r.status !== 'refused'),
       { timeoutMs: 30_000, intervalMs: 100 },
     )
-    const full = await getJson<Run & { steps: Array<{ action: string; status: string; output?: Record<string, unknown> }> }>(`/v1/runbooks/runs/${run.id}`)
+    type FullRun = Run & { steps: Array<{ action: string; status: string; output?: Record<string, unknown> }> }
+    const full = await waitFor(
+      'the rollback run finished',
+      async () => {
+        const r = await getJson<FullRun>(`/v1/runbooks/runs/${listed.id}`)
+        return ['succeeded', 'failed', 'cancelled'].includes(r.status) ? r : null
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    )
     expect(full).toMatchObject({ status: 'succeeded', model: MODEL, trigger: { kind: 'alert', fingerprint: firedFingerprint }, steps: [{ action: 'rollback', status: 'succeeded', output: { from: 2, to: 1 } }, { action: 'freeze', status: 'succeeded' }] })
     expect((await getJson<{ aliases: Record<string, number> }>(`/v1/models/${MODEL}/aliases`)).aliases.champion).toBe(1)
     const audit = await getJson<{ entries: Array<{ component: string; action: string; model: string; target: string; outcome: string; before?: Record<string, unknown>; after?: Record<string, unknown> }> }>(`/v1/audit?model=${MODEL}&action=rollback`, ADMIN_KEY)

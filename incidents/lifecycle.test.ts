@@ -16,6 +16,16 @@ describe('applyActivity', () => {
     expect(c.events.map((e) => e.kind)).toEqual(['opened', 'alert_firing'])
   })
 
+  // Regression: the page alert `highway rules` writes (Sloth's shape) carries `sloth_severity`, not `severity`, so an
+  // alert Prometheus evaluated on the generated rules never opened an incident (alerts/prometheus-loop.test.ts).
+  it('opens an incident on a page alert of the generated rules, whose severity is in Sloth’s label', () => {
+    const sloth = activity({ labels: { alertname: 'SLOErrorBudgetBurnRate', sloth_severity: 'page', model: 'm' } })
+    const c = applyActivity(null, sloth, 'model:m')!
+    expect(c.incident).toMatchObject({ status: 'triage', severity: 'page', alerts: [{ alertname: 'SLOErrorBudgetBurnRate', severity: 'page' }] })
+    expect(c.events.map((e) => [e.kind, e.severity])).toEqual([['opened', 'page'], ['alert_firing', 'page']])
+    expect(applyActivity(null, activity({ labels: { alertname: 'SLOErrorBudgetBurnRate', sloth_severity: 'ticket', model: 'm' } }), 'model:m')).toBeNull()
+  })
+
   it('does not open an incident on a ticket or info alert', () => {
     expect(applyActivity(null, activity({ severity: 'ticket' }), 'model:m')).toBeNull()
   })

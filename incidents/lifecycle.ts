@@ -53,13 +53,19 @@ export function incidentIdOf(groupKey: string, a: Pick<AlertActivity, 'fingerpri
   return `inc-${digest(`${groupKey}\n${a.fingerprint}\n${a.startsAtMs}`)}`
 }
 
+/**
+ * An alert's severity: its `severity` label, else Sloth's `sloth_severity`, which is all the burn-rate alerts
+ * `highway rules` writes carry (as Sloth writes them), so an alert Prometheus evaluated on them can open an incident.
+ */
+const severityOf = (labels: Readonly<Record<string, string>>): string => labels.severity ?? labels.sloth_severity ?? ''
+
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].filter(Boolean).sort()
 
 function alertEntry(a: AlertActivity): IncidentAlert {
   return {
     fingerprint: a.fingerprint,
     alertname: a.labels.alertname ?? '',
-    severity: a.labels.severity ?? '',
+    severity: severityOf(a.labels),
     model: a.labels.model ?? '',
     slo: a.labels.slo ?? '',
     summary: a.annotations.summary ?? '',
@@ -81,7 +87,7 @@ function alertEvent(incidentId: string, a: AlertActivity, kind: 'alert_firing' |
     actor: SYSTEM_ACTOR,
     fingerprint: a.fingerprint,
     alertname: a.labels.alertname ?? '',
-    severity: a.labels.severity ?? '',
+    severity: severityOf(a.labels),
     fromStatus: '',
     toStatus: '',
     note,
@@ -123,7 +129,7 @@ export function applyActivity(open: Incident | null, a: AlertActivity, groupKey:
   const summary = a.annotations.summary ?? ''
   if (a.status === 'firing') {
     if (!open) {
-      if ((a.labels.severity ?? '') !== OPENING_SEVERITY) return null
+      if (severityOf(a.labels) !== OPENING_SEVERITY) return null
       const entry = alertEntry(a)
       const target = entry.model || entry.slo
       const incident: Incident = {

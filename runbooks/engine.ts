@@ -598,7 +598,11 @@ export function createRunbooks(options: RunbooksOptions): Runbooks {
     },
     runs: (filter) => store.listRuns(filter),
     async get(id) {
-      const run = active.get(id)?.run ?? (await store.getRun(id))
+      // The newer of memory and store: a state change is stored before memory takes it, so for a moment the store
+      // (which the runs list reads) is ahead.
+      const held = active.get(id)?.run
+      const stored = await store.getRun(id)
+      const run = held && (!stored || held.seq >= stored.seq) ? held : stored
       return run ? viewOf(run) : undefined
     },
     async tick(nowMs = now()) {

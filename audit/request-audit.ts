@@ -1,23 +1,11 @@
 import { Counter, type Registry } from 'prom-client'
+import type { AuditedRequest } from '../server/index.ts'
 import type { AuditEntry, AuditLog } from './audit-log.ts'
 
-/** One state-changing request on an operate or admin route, as the HTTP shell reports it once answered. */
-export interface RequestAuditEvent {
-  readonly actor: string
-  /** `METHOD route-path`: `PATCH /v1/incidents/{id}`. */
-  readonly action: string
-  /** The request's path as sent (the concrete target). */
-  readonly target: string
-  /** The route's model parameter, when it has one. */
-  readonly model?: string
-  readonly status: number
-  readonly requestId: string
-  readonly atMs: number
-}
 
 /** What the shell calls: never blocks, never throws. */
 export interface RequestAuditWriter {
-  record(e: RequestAuditEvent): void
+  record(e: AuditedRequest): void
   /** Writes what is queued (and retries what failed); resolves when the queue is empty or a write failed. */
   flush(): Promise<void>
   /** Entries waiting to be written. */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AppError, defineRoute, type Principal, type Route } from '../server/index.ts'
+import { AppError, defineRoute, type Principal, timeQuery, type Route } from '../server/index.ts'
 import type { IncidentFilter } from './clickhouse-store.ts'
 import { TransitionError } from './lifecycle.ts'
 import { INCIDENT_STATUSES, type Incident, type IncidentDetail, type IncidentPatch, type IncidentStatus } from './types.ts'
@@ -67,17 +67,6 @@ export function incidentJson(i: Incident): IncidentView {
   }
 }
 
-const timeQuery = z
-  .string()
-  .max(40)
-  .transform((s, ctx) => {
-    const ms = /^\d+$/.test(s) ? Number(s) : Date.parse(s)
-    if (!Number.isFinite(ms)) {
-      ctx.addIssue({ code: 'custom', message: 'must be ISO-8601 or epoch milliseconds' })
-      return z.NEVER
-    }
-    return ms
-  })
 const listQuery = z
   .object({
     status: z

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AppError, defineRoute, parseJsonBody, parseOr400, type Principal, type Route } from '../server/index.ts'
+import { AppError, defineRoute, parseJsonBody, parseOr400, type Principal, timeQuery, type Route } from '../server/index.ts'
 import type { AuditLog, AuditRecord } from '../audit/index.ts'
 import type { Registry } from './registry.ts'
 import { registrationSchema, RegistryError, trainingRunSchema, type AliasState, type RegisteredVersion } from './types.ts'
@@ -122,17 +122,6 @@ const trialSchema = z.object({
 })
 const trainingRunOutcomeSchema = z.object({ runId: z.string(), state: z.string(), version: z.number(), reason: z.string(), at: isoDate })
 
-const timeQuery = z
-  .string()
-  .max(40)
-  .transform((s, ctx) => {
-    const ms = /^\d+$/.test(s) ? Number(s) : Date.parse(s)
-    if (!Number.isFinite(ms)) {
-      ctx.addIssue({ code: 'custom', message: 'must be ISO-8601 or epoch milliseconds' })
-      return z.NEVER
-    }
-    return ms
-  })
 const auditQuery = z
   .object({
     component: z.string().max(64).optional(),

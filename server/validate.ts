@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 import { AppError } from './errors.ts'
 
 function shown(value: unknown): string {
@@ -26,3 +26,16 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where
   if (!parsed.success) throw new AppError('bad_request', describeIssues(parsed.error, where))
   return parsed.data
 }
+
+/** A time in a query string: ISO-8601 or epoch milliseconds, as epoch milliseconds. */
+export const timeQuery = z
+  .string()
+  .max(40)
+  .transform((s, ctx) => {
+    const ms = /^\d+$/.test(s) ? Number(s) : Date.parse(s)
+    if (!Number.isFinite(ms)) {
+      ctx.addIssue({ code: 'custom', message: 'must be ISO-8601 or epoch milliseconds' })
+      return z.NEVER
+    }
+    return ms
+  })

@@ -1,6 +1,5 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,6 +8,7 @@ import { createRegistry } from '../registry/index.ts'
 import { hashSecret } from '../server/index.ts'
 import { regressionOnnx, regressionSignature } from '../test/regression/release-crash-fixture.ts'
 import { startTestService } from '../test/support/service.ts'
+import { freePort } from '../test/support/free-port.ts'
 import { makeTempDir } from '../test/support/temp-dir.ts'
 import { waitFor } from '../test/support/wait-for.ts'
 
@@ -24,16 +24,6 @@ if (missing.length > 0 && process.env.CI === 'true') throw new Error(`${missing.
 const ROOT = new URL('..', import.meta.url).pathname
 const BIN = join(ROOT, 'bin/highway.mjs')
 const run = promisify(execFile)
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
-  })
 
 // An SLO over Highway's own ingest: a prediction request answered 4xx or 5xx spends the budget. Its `model` label
 // reaches the generated alert, so the alert names the model its incident and its runbook act on.

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { Registry } from 'prom-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashSecret } from '../server/index.ts'
 import { latestAnalysisResult, saveAnalysisResult } from '../store/index.ts'
 import { startTestService } from '../test/support/service.ts'
+import { freePort } from '../test/support/free-port.ts'
 import { makeTempDir } from '../test/support/temp-dir.ts'
 import { waitFor } from '../test/support/wait-for.ts'
 import { alertingSchema } from '../config/index.ts'
@@ -21,16 +21,6 @@ const ALERTMANAGER = '/usr/bin/prometheus-alertmanager'
 const AMTOOL = '/usr/bin/amtool'
 const present = existsSync(ALERTMANAGER) && existsSync(AMTOOL)
 if (!present && process.env.CI === 'true') throw new Error(`${ALERTMANAGER} and ${AMTOOL} are required under CI=true (Debian package prometheus-alertmanager)`)
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
-  })
 
 const KEY = 'alertmanager-key-0123456789'
 type Service = Awaited<ReturnType<typeof startTestService>>
